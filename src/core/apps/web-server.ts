@@ -1,0 +1,134 @@
+/**
+ * The web service on a real server: an nginx-like HTTP server with a fixed number of
+ * workers and a queue, so requests wait when the server is busy and a slow server
+ * really accumulates connections (what lc/wlc react to).
+ *
+ * Its condition is the lesson: running (answers), stopped (no listener: connections
+ * are refused with RST), hung (the kernel still completes handshakes, nobody answers),
+ * slow (service time × k).
+ */
+import type { Ip } from '../net/addr';
+import type { Host } from '../host/host';
+import type { TcpListener, TcpSocket } from '../host/tcp';
+import type { Rng } from '../sim/random';
+import { httpResponse } from './http';
+
+export type ServiceTime = { dist: 'const' | 'exp' | 'uniform'; meanMs: number };
+
+export interface WebServerConfig {
+  port: number;
+  workers: number;
+  serviceTime: ServiceTime;
+  /** Response body; default "NAME ADDR" like the lab's nginx index page. */
+  body?: string;
+}
+
+export type WebCondition = 'running' | 'stopped' | 'hung';
+
+interface Job {
+  sock: TcpSocket;
+}
+
+export class WebServer {
+  condition: WebCondition = 'stopped';
+  slowFactor = 1;
+  busy = 0;
+  readonly queue: Job[] = [];
+  served = 0;
+  private listener: TcpListener | undefined;
+  private rng: Rng;
+
+  constructor(
+    readonly host: Host,
+    readonly config: WebServerConfig,
+    private readonly bodyAddr: () => Ip | undefined,
+  ) {
+    this.rng = host.world.random.get(`web:${host.name}`);
+  }
+
+  get body(): string {
+    if (this.config.body !== undefined) return this.config.body;
+    const a = this.bodyAddr();
+    return `${this.host.name} ${a === undefined ? '' : `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`}`;
+  }
+
+  start(): void {
+    if (this.condition === 'running') return;
+    if (!this.listener) {
+      this.listener = { addr: 0, port: this.config.port, onAccept: (s) => this.accept(s) };
+      this.host.tcp.listen(this.listener);
+    }
+    const wasHung = this.condition === 'hung';
+    this.condition = 'running';
+    if (wasHung) this.pump();
+  }
+
+  stop(): void {
+    if (this.listener) this.host.tcp.unlisten(this.listener);
+    this.listener = undefined;
+    this.condition = 'stopped';
+    // nginx exiting closes its sockets: clients see a reset.
+    for (const j of this.queue.splice(0)) j.sock.abort();
+    this.busy = 0;
+  }
+
+  hang(): void {
+    this.start();
+    this.condition = 'hung';
+  }
+
+  /** Lost with power: the process is gone, sockets were reset by the kernel already. */
+  crash(): void {
+    this.listener = undefined;
+    this.queue.length = 0;
+    this.busy = 0;
+    this.condition = 'stopped';
+  }
+
+  private accept(s: TcpSocket): void {
+    s.handlers = {
+      onData: (sock, data) => {
+        if (data?.app !== 'http-req') return;
+        this.queue.push({ sock });
+        this.pump();
+      },
+      onPeerClosed: (sock) => sock.close(),
+    };
+  }
+
+  private pump(): void {
+    if (this.condition !== 'running') return;
+    while (this.busy < this.config.workers && this.queue.length > 0) {
+      const job = this.queue.shift()!;
+      if (job.sock.state !== 'ESTABLISHED' && job.sock.state !== 'CLOSE_WAIT') continue;
+      this.busy++;
+      this.host.after(this.drawServiceUs(), () => this.finish(job));
+    }
+  }
+
+  private finish(job: Job): void {
+    this.busy = Math.max(0, this.busy - 1);
+    if (this.condition === 'hung') {
+      this.queue.unshift(job);
+      return;
+    }
+    if (this.condition !== 'running') return;
+    const r = httpResponse(200, `${this.body}\n`);
+    job.sock.send(r.data, r.len);
+    this.served++;
+    this.pump();
+  }
+
+  private drawServiceUs(): number {
+    const { dist, meanMs } = this.config.serviceTime;
+    const mean = meanMs * 1000 * this.slowFactor;
+    switch (dist) {
+      case 'const':
+        return Math.round(mean);
+      case 'uniform':
+        return Math.round(this.rng.next() * 2 * mean);
+      case 'exp':
+        return Math.round(this.rng.exponential(mean));
+    }
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Netfilter-style hook points. A hook sees an IPv4 packet and returns the packet to
+ * continue with (possibly rewritten) or null when it took the packet (stolen, or dropped
+ * and already reported). IPVS attaches here: requests at LOCAL_IN, NAT replies at FORWARD.
+ */
+import type { Ipv4 } from '../net/packet';
+import type { Iface } from './iface';
+
+export type HookPoint = 'prerouting' | 'localIn' | 'forward' | 'localOut' | 'postrouting';
+
+export interface HookCtx {
+  inDev?: Iface;
+  outDev?: Iface;
+}
+
+export type Hook = (pkt: Ipv4, ctx: HookCtx) => Ipv4 | null;
+
+export class Hooks {
+  private table: Record<HookPoint, { prio: number; fn: Hook }[]> = {
+    prerouting: [],
+    localIn: [],
+    forward: [],
+    localOut: [],
+    postrouting: [],
+  };
+
+  add(point: HookPoint, prio: number, fn: Hook): () => void {
+    const list = this.table[point];
+    const entry = { prio, fn };
+    list.push(entry);
+    list.sort((a, b) => a.prio - b.prio);
+    return () => {
+      const i = list.indexOf(entry);
+      if (i >= 0) list.splice(i, 1);
+    };
+  }
+
+  run(point: HookPoint, pkt: Ipv4, ctx: HookCtx): Ipv4 | null {
+    const list = this.table[point];
+    let p: Ipv4 | null = pkt;
+    for (let i = 0; i < list.length && p; i++) p = list[i]!.fn(p, ctx);
+    return p;
+  }
+}

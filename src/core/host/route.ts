@@ -1,0 +1,61 @@
+/**
+ * The main routing table with longest-prefix match, as `ip route` shows it.
+ * Connected routes (proto kernel, scope link) come and go with addresses and links;
+ * static routes are added by scenarios and the shell. The local table (the host's own
+ * addresses) is not stored here: the host answers "is this address mine?" itself.
+ */
+import type { Ip } from '../net/addr';
+import { inPrefix, networkOf } from '../net/addr';
+import type { Iface } from './iface';
+
+export interface Route {
+  dst: Ip;
+  len: number;
+  via?: Ip;
+  dev: Iface;
+  src?: Ip;
+  proto: 'kernel' | 'static' | 'boot';
+  scope: 'link' | 'global';
+  metric: number;
+}
+
+export class RouteTable {
+  routes: Route[] = [];
+
+  /** Longest prefix, then lowest metric, then first added; skips routes over downed interfaces. */
+  lookup(dst: Ip): Route | undefined {
+    let best: Route | undefined;
+    for (const r of this.routes) {
+      if (!r.dev.adminUp) continue;
+      if (!inPrefix(dst, r.dst, r.len)) continue;
+      if (!best || r.len > best.len || (r.len === best.len && r.metric < best.metric)) best = r;
+    }
+    return best;
+  }
+
+  find(dst: Ip, len: number, metric?: number): Route | undefined {
+    return this.routes.find((r) => r.dst === networkOf(dst, len) && r.len === len && (metric === undefined || r.metric === metric));
+  }
+
+  add(r: Route): boolean {
+    const dst = networkOf(r.dst, r.len);
+    if (this.routes.some((x) => x.dst === dst && x.len === r.len && x.metric === r.metric)) return false;
+    this.routes.push({ ...r, dst });
+    return true;
+  }
+
+  remove(pred: (r: Route) => boolean): Route[] {
+    const gone = this.routes.filter(pred);
+    this.routes = this.routes.filter((r) => !pred(r));
+    return gone;
+  }
+
+  /** Order in which `ip route show` lists routes: default first, then by prefix address. */
+  listed(): Route[] {
+    return [...this.routes].sort((a, b) => {
+      if (a.len === 0 && b.len !== 0) return -1;
+      if (b.len === 0 && a.len !== 0) return 1;
+      return a.dst - b.dst || a.len - b.len || a.metric - b.metric;
+    });
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The sysctls of one host, by their full dotted names (`net.ipv4.conf.eth0.arp_ignore`),
+ * so the shell's `sysctl` and `/proc/sys/...` read and write the same store.
+ *
+ * Linux semantics kept here: a new interface copies `conf.default`; for arp_ignore,
+ * arp_announce and rp_filter the value in force is max(conf.all, conf.IFACE);
+ * `net.ipv4.ip_forward` is `conf.all.forwarding` and writing it sets every interface.
+ */
+
+/** Defaults of a new network namespace (linux-tools.md §5). */
+const CONF_DEFAULTS: Record<string, number> = {
+  arp_ignore: 0,
+  arp_announce: 0,
+  rp_filter: 0,
+  forwarding: 0,
+  accept_local: 0,
+  arp_accept: 0,
+  arp_filter: 0,
+  send_redirects: 1,
+  accept_redirects: 1,
+  proxy_arp: 0,
+};
+
+const GLOBAL_DEFAULTS: Record<string, number> = {
+  'net.ipv4.ip_forward': 0,
+  'net.ipv4.ip_default_ttl': 64,
+  'net.ipv4.tcp_syn_retries': 6,
+  'net.ipv4.tcp_synack_retries': 5,
+  'net.ipv4.tcp_fin_timeout': 60,
+  'net.ipv4.icmp_ratelimit': 1000,
+  'net.ipv4.neigh.default.base_reachable_time_ms': 30000,
+  'net.ipv4.neigh.default.delay_first_probe_time': 5,
+  'net.ipv4.neigh.default.retrans_time_ms': 1000,
+  'net.ipv4.neigh.default.mcast_solicit': 3,
+  'net.ipv4.neigh.default.ucast_solicit': 3,
+  'net.ipv4.neigh.default.locktime': 100,
+};
+
+export type SysctlWriteError = 'no-such-key' | 'invalid';
+
+export class Sysctl {
+  private values = new Map<string, number>();
+  /** Extra keys registered by subsystems (IPVS registers net.ipv4.vs.*). */
+  private validators = new Map<string, (v: number) => boolean>();
+
+  constructor() {
+    for (const [k, v] of Object.entries(GLOBAL_DEFAULTS)) this.values.set(k, v);
+    for (const scope of ['all', 'default']) this.addConf(scope);
+  }
+
+  /** Called when an interface appears; copies conf.default as Linux does. */
+  addConf(ifname: string): void {
+    for (const key of Object.keys(CONF_DEFAULTS)) {
+      const def = ifname === 'all' || ifname === 'default' ? CONF_DEFAULTS[key]! : this.get(`net.ipv4.conf.default.${key}`)!;
+      const name = `net.ipv4.conf.${ifname}.${key}`;
+      if (!this.values.has(name)) this.values.set(name, key === 'forwarding' ? this.get('net.ipv4.ip_forward')! : def);
+    }
+  }
+
+  removeConf(ifname: string): void {
+    for (const key of Object.keys(CONF_DEFAULTS)) this.values.delete(`net.ipv4.conf.${ifname}.${key}`);
+  }
+
+  register(name: string, value: number, valid: (v: number) => boolean = () => true): void {
+    if (!this.values.has(name)) this.values.set(name, value);
+    this.validators.set(name, valid);
+  }
+
+  has(name: string): boolean {
+    return this.values.has(name);
+  }
+
+  get(name: string): number | undefined {
+    return this.values.get(name);
+  }
+
+  /** All keys, sorted as `sysctl -a` prints them. */
+  keys(): string[] {
+    return [...this.values.keys()].sort();
+  }
+
+  set(name: string, value: number): SysctlWriteError | undefined {
+    if (!this.values.has(name)) return 'no-such-key';
+    if (!Number.isInteger(value) || Math.abs(value) > 2 ** 31 - 1) return 'invalid';
+    const valid = this.validators.get(name);
+    if (valid && !valid(value)) return 'invalid';
+    this.values.set(name, value);
+    if (name === 'net.ipv4.ip_forward' || name === 'net.ipv4.conf.all.forwarding') {
+      // devinet_forward: writing all.forwarding (= ip_forward) propagates to every interface.
+      const v = value ? 1 : 0;
+      this.values.set('net.ipv4.ip_forward', v);
+      for (const k of this.values.keys()) if (/^net\.ipv4\.conf\.[^.]+\.forwarding$/.test(k)) this.values.set(k, v);
+    }
+    return undefined;
+  }
+
+  /** The value in force for arp_ignore / arp_announce / rp_filter on an interface: max(all, iface). */
+  confMax(ifname: string, key: 'arp_ignore' | 'arp_announce' | 'rp_filter'): number {
+    const all = this.values.get(`net.ipv4.conf.all.${key}`) ?? 0;
+    const dev = this.values.get(`net.ipv4.conf.${ifname}.${key}`) ?? 0;
+    return all > dev ? all : dev;
+  }
+
+  conf(ifname: string, key: string): number {
+    return this.values.get(`net.ipv4.conf.${ifname}.${key}`) ?? 0;
+  }
+}

@@ -1,0 +1,544 @@
+/**
+ * A TCP endpoint faithful where a learner can see it: the three-way handshake, data
+ * with ACKs, FIN teardown in either order, TIME_WAIT (60 s), RST for a closed port,
+ * SYN / SYN-ACK retransmission with exponential back-off (tcp_syn_retries=6 gives the
+ * 127 s connect timeout), ICMP errors that abort a connect, and data retransmission.
+ *
+ * Simplified (said in the UI too): no congestion control or window scaling, every
+ * in-order segment is ACKed at once (Linux quick-ack mode early in a connection does the
+ * same), out-of-order segments are dropped and recovered by go-back-N retransmission.
+ */
+import type { Ip } from '../net/addr';
+import { ipStr } from '../net/addr';
+import type { AppData, Icmp, Ipv4, Tcp } from '../net/packet';
+import { ACK, FIN, PSH, RST, SYN, makeIp } from '../net/packet';
+import type { Timer } from '../sim/engine';
+import type { Iface } from './iface';
+import type { Host } from './host';
+
+export type TcpState =
+  | 'SYN_SENT'
+  | 'SYN_RECV'
+  | 'ESTABLISHED'
+  | 'FIN_WAIT1'
+  | 'FIN_WAIT2'
+  | 'CLOSE_WAIT'
+  | 'CLOSING'
+  | 'LAST_ACK'
+  | 'TIME_WAIT'
+  | 'CLOSED';
+
+/** Why a socket ended badly, as errno: ECONNREFUSED, ECONNRESET, ETIMEDOUT, EHOSTUNREACH, ENETUNREACH. */
+export type TcpError = 'refused' | 'reset' | 'timeout' | 'host-unreachable' | 'net-unreachable';
+
+export interface TcpHandlers {
+  onConnected?(s: TcpSocket): void;
+  /** A complete application message arrived (the segment carrying its last byte). */
+  onData?(s: TcpSocket, data: AppData | undefined, len: number): void;
+  /** The peer sent FIN: no more data will come. */
+  onPeerClosed?(s: TcpSocket): void;
+  /** The socket is gone (or in TIME_WAIT): `err` when it ended abnormally. */
+  onClosed?(s: TcpSocket, err?: TcpError): void;
+}
+
+export interface TcpListener {
+  addr: Ip;
+  port: number;
+  /** Called when a connection completes the handshake (it enters the accept queue). */
+  onAccept(s: TcpSocket): void;
+}
+
+interface Seg {
+  seq: number;
+  flags: number;
+  plen: number;
+  data?: AppData;
+}
+
+export const MSS = 1460;
+const TIME_WAIT_US = 60_000_000;
+const RTO_INIT_US = 1_000_000;
+const RTO_MIN_US = 200_000;
+const RTO_MAX_US = 120_000_000;
+const WIN_SYN = 64240;
+const WIN_SYNACK = 65160;
+const WIN = 64240;
+
+const u32 = (n: number) => n >>> 0;
+/** a < b in sequence space. */
+const before = (a: number, b: number) => ((a - b) | 0) < 0;
+
+export class TcpSocket {
+  state: TcpState;
+  iss: number;
+  sndUna: number;
+  sndNxt: number;
+  rcvNxt = 0;
+  sndMss = MSS;
+  handlers: TcpHandlers = {};
+  /** Free slot for the application owning the socket. */
+  app: unknown;
+  private unacked: Seg[] = [];
+  private rto = RTO_INIT_US;
+  private retries = 0;
+  private rtoTimer: Timer | undefined;
+  private waitTimer: Timer | undefined;
+  private finSent = false;
+  private synSentAt = 0;
+  private srtt = 0;
+
+  constructor(
+    readonly stack: TcpStack,
+    readonly local: Ip,
+    readonly lport: number,
+    readonly remote: Ip,
+    readonly rport: number,
+    state: TcpState,
+    iss: number,
+  ) {
+    this.state = state;
+    this.iss = iss;
+    this.sndUna = iss;
+    this.sndNxt = iss;
+  }
+
+  get key(): string {
+    return tupleKey(this.local, this.lport, this.remote, this.rport);
+  }
+
+  /** Queue an application message of `len` bytes (segmented by MSS, PSH on the last). */
+  send(data: AppData | undefined, len: number): void {
+    if (this.state !== 'ESTABLISHED' && this.state !== 'CLOSE_WAIT') return;
+    let left = Math.max(1, len);
+    while (left > 0) {
+      const n = Math.min(left, this.sndMss);
+      left -= n;
+      const seg: Seg = { seq: this.sndNxt, flags: left === 0 ? PSH | ACK : ACK, plen: n, ...(left === 0 && data ? { data } : {}) };
+      this.sndNxt = u32(this.sndNxt + n);
+      this.unacked.push(seg);
+      this.xmit(seg);
+    }
+    this.armRto();
+  }
+
+  /** close(): send FIN (orderly release). */
+  close(): void {
+    switch (this.state) {
+      case 'SYN_SENT':
+        this.finish();
+        return;
+      case 'SYN_RECV':
+      case 'ESTABLISHED':
+        this.sendFin('FIN_WAIT1');
+        return;
+      case 'CLOSE_WAIT':
+        this.sendFin('LAST_ACK');
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** abort(): RST and forget (SO_LINGER 0, or a killed process). */
+  abort(): void {
+    if (this.state === 'CLOSED' || this.state === 'TIME_WAIT') return;
+    if (this.state !== 'SYN_SENT') this.xmit({ seq: this.sndNxt, flags: RST | ACK, plen: 0 });
+    this.finish();
+  }
+
+  private sendFin(next: TcpState): void {
+    const seg: Seg = { seq: this.sndNxt, flags: FIN | ACK, plen: 0 };
+    this.sndNxt = u32(this.sndNxt + 1);
+    this.finSent = true;
+    this.unacked.push(seg);
+    this.state = next;
+    this.xmit(seg);
+    this.armRto();
+  }
+
+  /** Transmit a segment of ours (also used for retransmission). */
+  xmit(seg: Seg): void {
+    const syn = (seg.flags & SYN) !== 0;
+    const withAck = (seg.flags & ACK) !== 0;
+    const tcp: Tcp = {
+      kind: 'tcp',
+      sport: this.lport,
+      dport: this.rport,
+      seq: seg.seq,
+      ack: withAck ? this.rcvNxt : 0,
+      flags: seg.flags,
+      win: syn ? (withAck ? WIN_SYNACK : WIN_SYN) : (seg.flags & RST) !== 0 ? 0 : WIN,
+      plen: seg.plen,
+      ...(syn ? { mss: MSS } : {}),
+      ...(seg.data ? { data: seg.data } : {}),
+    };
+    this.stack.emit(this.local, this.remote, tcp);
+  }
+
+  sendAck(): void {
+    this.xmit({ seq: this.sndNxt, flags: ACK, plen: 0 });
+  }
+
+  armRto(): void {
+    if (this.rtoTimer || this.unacked.length === 0) return;
+    this.rtoTimer = this.stack.host.after(this.rto, () => this.onRto());
+  }
+
+  private onRto(): void {
+    this.rtoTimer = undefined;
+    if (this.unacked.length === 0) return;
+    const first = this.unacked[0]!;
+    const synSeg = (first.flags & SYN) !== 0;
+    const limit = synSeg
+      ? this.state === 'SYN_SENT'
+        ? (this.stack.host.sysctl.get('net.ipv4.tcp_syn_retries') ?? 6)
+        : (this.stack.host.sysctl.get('net.ipv4.tcp_synack_retries') ?? 5)
+      : 15;
+    if (this.retries >= limit) {
+      this.stack.host.ctl('tcp', `${ipStr(this.local)}:${this.lport} → ${ipStr(this.remote)}:${this.rport}: gave up after ${this.retries} retransmissions`);
+      this.finish('timeout');
+      return;
+    }
+    this.retries++;
+    this.rto = Math.min(this.rto * 2, RTO_MAX_US);
+    for (const s of this.unacked) this.xmit(s);
+    this.armRto();
+  }
+
+  /** Process a segment addressed to this socket (tcp_rcv_state_process). */
+  input(t: Tcp): void {
+    const flags = t.flags;
+    if (this.state === 'SYN_SENT') {
+      if (flags & ACK && u32(t.ack) !== u32(this.iss + 1)) {
+        if (!(flags & RST)) this.stack.sendRst(this.local, this.remote, t);
+        return;
+      }
+      if (flags & RST) {
+        if (flags & ACK) this.finish('refused');
+        return;
+      }
+      if (flags & SYN && flags & ACK) {
+        this.rcvNxt = u32(t.seq + 1);
+        this.sndUna = t.ack;
+        this.unacked = [];
+        this.cancelRto();
+        if (this.retries === 0) this.sample(this.stack.host.world.now - this.synSentAt);
+        this.retries = 0;
+        if (t.mss !== undefined) this.sndMss = Math.min(MSS, t.mss);
+        this.state = 'ESTABLISHED';
+        this.sendAck();
+        this.handlers.onConnected?.(this);
+      }
+      return;
+    }
+    if (flags & RST) {
+      // Accept a reset only inside the window (RFC 5961 simplified to "at rcv_nxt or later").
+      if (this.state === 'SYN_RECV') {
+        this.finish();
+        return;
+      }
+      if (!before(t.seq, this.rcvNxt) || t.seq === this.rcvNxt) this.finish(this.state === 'TIME_WAIT' ? undefined : 'reset');
+      return;
+    }
+    if (flags & SYN) {
+      if (this.state === 'SYN_RECV' && !(flags & ACK)) {
+        // A retransmitted SYN: answer with our SYN-ACK again.
+        const first = this.unacked[0];
+        if (first) this.xmit(first);
+        return;
+      }
+      if (this.state === 'TIME_WAIT') return; // (tcp_timewait_state_process: ignore, simplified)
+      this.sendAck(); // challenge ACK
+      return;
+    }
+    if (!(flags & ACK)) return;
+
+    // ACK processing.
+    if (before(this.sndUna, t.ack) && !before(this.sndNxt, t.ack)) {
+      this.sndUna = t.ack;
+      while (this.unacked.length > 0) {
+        const s = this.unacked[0]!;
+        const end = u32(s.seq + s.plen + ((s.flags & (SYN | FIN)) !== 0 ? 1 : 0));
+        if (before(t.ack, end)) break;
+        this.unacked.shift();
+      }
+      this.cancelRto();
+      this.retries = 0;
+      this.rto = this.srtt > 0 ? Math.max(RTO_MIN_US, this.srtt * 3) : RTO_MIN_US;
+      this.armRto();
+      this.stack.confirmPeer(this.remote);
+      if (this.state === 'SYN_RECV') {
+        this.state = 'ESTABLISHED';
+        this.stack.accepted(this);
+      }
+      const finAcked = this.finSent && t.ack === this.sndNxt;
+      if (finAcked) {
+        if (this.state === 'FIN_WAIT1') {
+          this.state = 'FIN_WAIT2';
+          this.armWait(this.stack.finTimeout());
+        } else if (this.state === 'CLOSING') {
+          this.enterTimeWait();
+        } else if (this.state === 'LAST_ACK') {
+          this.finish();
+          return;
+        }
+      }
+    } else if (this.state === 'SYN_RECV') {
+      return;
+    }
+
+    let needAck = false;
+    if (t.plen > 0) {
+      if (t.seq === this.rcvNxt && this.canReceive()) {
+        this.rcvNxt = u32(this.rcvNxt + t.plen);
+        needAck = true;
+        if (flags & PSH || t.data) this.handlers.onData?.(this, t.data, t.plen);
+      } else {
+        needAck = true; // duplicate or out of order: tell the peer what we expect
+      }
+    }
+    if (flags & FIN && u32(t.seq + t.plen) === this.rcvNxt) {
+      this.rcvNxt = u32(this.rcvNxt + 1);
+      needAck = true;
+      switch (this.state) {
+        case 'ESTABLISHED':
+          this.state = 'CLOSE_WAIT';
+          this.sendAck();
+          needAck = false;
+          this.handlers.onPeerClosed?.(this);
+          break;
+        case 'FIN_WAIT1':
+          this.state = 'CLOSING';
+          break;
+        case 'FIN_WAIT2':
+          this.sendAck();
+          needAck = false;
+          this.enterTimeWait();
+          break;
+        default:
+          break;
+      }
+    } else if (flags & FIN && this.state === 'TIME_WAIT') {
+      // Our last ACK was lost: ACK again and restart the 2MSL timer.
+      this.sendAck();
+      this.armWait(TIME_WAIT_US);
+      return;
+    }
+    if (needAck && this.state !== 'CLOSED') this.sendAck();
+  }
+
+  private canReceive(): boolean {
+    return this.state === 'ESTABLISHED' || this.state === 'FIN_WAIT1' || this.state === 'FIN_WAIT2';
+  }
+
+  private sample(rtt: number): void {
+    this.srtt = Math.max(1, rtt);
+  }
+
+  /** Send our SYN (connect) or SYN-ACK (listener), retransmitted until answered. */
+  open(flags: number): void {
+    const seg: Seg = { seq: this.iss, flags, plen: 0 };
+    this.sndNxt = u32(this.iss + 1);
+    this.unacked.push(seg);
+    this.synSentAt = this.stack.host.world.now;
+    this.xmit(seg);
+    this.armRto();
+  }
+
+  private enterTimeWait(): void {
+    this.state = 'TIME_WAIT';
+    this.cancelRto();
+    this.unacked = [];
+    this.armWait(TIME_WAIT_US);
+    this.handlers.onClosed?.(this);
+    this.handlers = {};
+  }
+
+  private armWait(us: number): void {
+    this.waitTimer?.cancel();
+    this.waitTimer = this.stack.host.after(us, () => {
+      this.waitTimer = undefined;
+      this.finish(this.state === 'FIN_WAIT2' ? undefined : undefined);
+    });
+  }
+
+  private cancelRto(): void {
+    this.rtoTimer?.cancel();
+    this.rtoTimer = undefined;
+  }
+
+  /** The socket is gone. */
+  finish(err?: TcpError): void {
+    if (this.state === 'CLOSED') return;
+    const wasTw = this.state === 'TIME_WAIT';
+    this.state = 'CLOSED';
+    this.cancelRto();
+    this.waitTimer?.cancel();
+    this.waitTimer = undefined;
+    this.unacked = [];
+    this.stack.remove(this);
+    if (!wasTw) this.handlers.onClosed?.(this, err);
+    this.handlers = {};
+  }
+
+  /** ICMP error for this connection (tcp_v4_err): fatal while connecting. */
+  icmp(err: TcpError): void {
+    if (this.state === 'SYN_SENT' || this.state === 'SYN_RECV') this.finish(err);
+  }
+}
+
+export function tupleKey(lip: Ip, lport: number, rip: Ip, rport: number): string {
+  return `${lip},${lport},${rip},${rport}`;
+}
+
+export class TcpStack {
+  private socks = new Map<string, TcpSocket>();
+  private listeners = new Map<number, TcpListener[]>();
+  private portCursor = -1;
+
+  constructor(readonly host: Host) {}
+
+  get count(): number {
+    return this.socks.size;
+  }
+
+  sockets(): IterableIterator<TcpSocket> {
+    return this.socks.values();
+  }
+
+  listen(l: TcpListener): boolean {
+    const list = this.listeners.get(l.port) ?? [];
+    if (list.some((x) => x.addr === l.addr || x.addr === 0 || l.addr === 0)) return false;
+    list.push(l);
+    this.listeners.set(l.port, list);
+    return true;
+  }
+
+  unlisten(l: TcpListener): void {
+    const list = this.listeners.get(l.port);
+    if (!list) return;
+    const rest = list.filter((x) => x !== l);
+    if (rest.length) this.listeners.set(l.port, rest);
+    else this.listeners.delete(l.port);
+  }
+
+  listening(port: number): boolean {
+    return this.listeners.has(port);
+  }
+
+  /**
+   * connect(): pick the source address by routing and an ephemeral port, send SYN.
+   * Returns undefined when there is no route (ENETUNREACH, curl's "No route to host"... or
+   * "Network is unreachable").
+   */
+  connect(dst: Ip, dport: number, handlers: TcpHandlers, src?: Ip): TcpSocket | undefined {
+    const local = src ?? this.host.sourceFor(dst);
+    if (local === undefined) return undefined;
+    const lport = this.ephemeral(local, dst, dport);
+    if (lport === 0) return undefined;
+    const s = new TcpSocket(this, local, lport, dst, dport, 'SYN_SENT', this.host.rng().nextU32());
+    s.handlers = handlers;
+    this.socks.set(s.key, s);
+    s.open(SYN);
+    return s;
+  }
+
+  /** inet_hash_connect, simplified: even ports from ip_local_port_range (32768–60999) first, as Linux 6.x prefers. */
+  private ephemeral(local: Ip, dst: Ip, dport: number): number {
+    if (this.portCursor < 0) this.portCursor = this.host.rng().int(16384, 30499) * 2;
+    for (let i = 0; i < 28232; i++) {
+      let p = this.portCursor;
+      this.portCursor += 2;
+      if (this.portCursor > 60999) this.portCursor = this.portCursor % 2 === 0 ? 32769 : 32768;
+      if (p < 32768) p = 32768;
+      if (!this.socks.has(tupleKey(local, p, dst, dport))) return p;
+    }
+    return 0;
+  }
+
+  receive(pkt: Ipv4, dev: Iface): void {
+    const t = pkt.l4;
+    if (t.kind !== 'tcp') return;
+    const s = this.socks.get(tupleKey(pkt.dst, t.dport, pkt.src, t.sport));
+    if (s) {
+      s.input(t);
+      return;
+    }
+    void dev;
+    const l = this.findListener(pkt.dst, t.dport);
+    if (l && t.flags & SYN && !(t.flags & (ACK | RST))) {
+      const s2 = new TcpSocket(this, pkt.dst, t.dport, pkt.src, t.sport, 'SYN_RECV', this.host.rng().nextU32());
+      s2.rcvNxt = u32(t.seq + 1);
+      if (t.mss !== undefined) s2.sndMss = Math.min(MSS, t.mss);
+      s2.app = l;
+      this.socks.set(s2.key, s2);
+      s2.open(SYN | ACK);
+      return;
+    }
+    if (t.flags & RST) return;
+    this.host.drop('no-socket', `no socket on ${ipStr(pkt.dst)}:${t.dport}: ${this.host.name} answers RST`, { ip: pkt });
+    this.sendRst(pkt.dst, pkt.src, t);
+  }
+
+  /** tcp_v4_send_reset for a segment that matched no socket. */
+  sendRst(local: Ip, remote: Ip, t: Tcp): void {
+    const hasAck = (t.flags & ACK) !== 0;
+    const segLen = t.plen + (t.flags & SYN ? 1 : 0) + (t.flags & FIN ? 1 : 0);
+    const rst: Tcp = {
+      kind: 'tcp',
+      sport: t.dport,
+      dport: t.sport,
+      seq: hasAck ? t.ack : 0,
+      ack: hasAck ? 0 : u32(t.seq + segLen),
+      flags: hasAck ? RST : RST | ACK,
+      win: 0,
+      plen: 0,
+    };
+    this.emit(local, remote, rst);
+  }
+
+  accepted(s: TcpSocket): void {
+    const l = s.app as TcpListener | undefined;
+    s.app = undefined;
+    if (l && this.listeners.get(s.lport)?.includes(l)) l.onAccept(s);
+    else s.abort();
+  }
+
+  emit(src: Ip, dst: Ip, tcp: Tcp): void {
+    this.host.output(makeIp({ src, dst, id: this.host.nextIpId(), df: true, l4: tcp }));
+  }
+
+  remove(s: TcpSocket): void {
+    if (this.socks.get(s.key) === s) this.socks.delete(s.key);
+  }
+
+  finTimeout(): number {
+    return (this.host.sysctl.get('net.ipv4.tcp_fin_timeout') ?? 60) * 1_000_000;
+  }
+
+  confirmPeer(remote: Ip): void {
+    const r = this.host.route(remote);
+    if (r.kind === 'unicast') this.host.neigh.confirm(r.dev, r.nextHop);
+  }
+
+  icmpError(orig: Ipv4, icmp: Icmp): void {
+    const t = orig.l4;
+    if (t.kind !== 'tcp' || icmp.type !== 3 && icmp.type !== 11) return;
+    const s = this.socks.get(tupleKey(orig.src, t.sport, orig.dst, t.dport));
+    if (!s || icmp.type !== 3) return;
+    const err: TcpError | undefined = icmp.code === 3 || icmp.code === 2 ? 'refused' : icmp.code === 0 ? 'net-unreachable' : icmp.code === 1 ? 'host-unreachable' : undefined;
+    if (err) s.icmp(err);
+  }
+
+  reset(): void {
+    for (const s of [...this.socks.values()]) s.finish();
+    this.socks.clear();
+    this.listeners.clear();
+  }
+
+  private findListener(addr: Ip, port: number): TcpListener | undefined {
+    const list = this.listeners.get(port);
+    if (!list) return undefined;
+    return list.find((l) => l.addr === addr) ?? list.find((l) => l.addr === 0);
+  }
+}
