@@ -11,7 +11,8 @@ import { connOverhead, HZ, type KernelProfile } from './kernel';
 export type FwdMethod = 'masq' | 'local' | 'tunnel' | 'route' | 'bypass';
 export type Proto = 'tcp' | 'udp';
 
-export interface DestStats {
+/** struct ip_vs_kstats as plain numbers: per dest, per service. */
+export interface IpvsStats {
   conns: number;
   inpkts: number;
   outpkts: number;
@@ -63,7 +64,7 @@ export class Dest {
   refcnt = 0;
   /** Jiffies when the trash first saw it unreferenced; 0 = not yet (dest->idle_start). */
   idleStart = 0;
-  readonly stats: DestStats = { conns: 0, inpkts: 0, outpkts: 0, inbytes: 0, outbytes: 0 };
+  readonly stats: IpvsStats = { conns: 0, inpkts: 0, outpkts: 0, inbytes: 0, outbytes: 0 };
   private readonly k612: boolean;
 
   constructor(

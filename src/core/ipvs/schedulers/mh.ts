@@ -6,6 +6,7 @@
 import type { Dest } from '../dest';
 import { hsipKey, hsiphash32 } from './hash';
 import type { PacketView, SchedService, Scheduler } from './scheduler';
+import { gcd } from './wrr';
 
 export const IP_VS_SVC_F_SCHED_MH_FALLBACK = 0x0008;
 export const IP_VS_SVC_F_SCHED_MH_PORT = 0x0010;
@@ -162,11 +163,7 @@ function gcdLastWeight(ds: readonly Dest[]): number {
   let g = 0;
   for (const d of ds) {
     const w = d.lastWeight;
-    if (w > 0) {
-      let a = w, b = g;
-      while (b !== 0) [a, b] = [b, a % b];
-      g = g > 0 ? a : w;
-    }
+    if (w > 0) g = g > 0 ? gcd(w, g) : w;
   }
   return g;
 }
