@@ -81,7 +81,11 @@ export class WeightedRoundRobin implements Scheduler {
       this.cw -= this.di;
       if (this.cw <= 0) {
         this.cw = this.mw;
-        if (lastPass || last === -1) return this.overloaded(svc);
+        if (lastPass || last === -1) {
+          // err_over sets mark->cl = dest, which is the list head after a full traversal.
+          this.cl = -1;
+          return this.overloaded(svc);
+        }
         restarted = true;
       }
       lastPass = this.cw <= this.di;
