@@ -176,7 +176,12 @@ export class Lab {
     for (const spec of s.nodes) this.configureRoutes(spec);
     for (const spec of s.nodes) {
       const n = this.nodes.get(spec.name)!;
-      if (spec.ipvs && n.host) n.ipvs = attachIpvs(n.host, spec.ipvs, s.kernel);
+      if (spec.ipvs && n.host) {
+        n.ipvs = attachIpvs(n.host, spec.ipvs, s.kernel);
+        for (const m of spec.fwmarks) {
+          n.ipvs.markRules.push({ mark: m.mark, ...(m.dst ? { dst: parseCidr(m.dst)! } : {}), ...(m.proto ? { proto: m.proto } : {}), ...(m.ports ? { ports: m.ports } : {}) });
+        }
+      }
     }
     if (s.traffic) {
       const [dst, port] = s.traffic.target.split(':');

@@ -85,6 +85,18 @@ const NodeSchema = v.object({
   modules: v.optional(v.array(v.picklist(['ipip'])), []),
   web: v.optional(WebSchema),
   ipvs: v.optional(v.object({ services: v.optional(v.array(ServiceSchema), []) })),
+  /** Firewall marks, as `iptables -t mangle -A PREROUTING [-d NET] [-p tcp -m multiport --dports P,..] -j MARK --set-mark N`. */
+  fwmarks: v.optional(
+    v.array(
+      v.object({
+        dst: v.optional(cidr),
+        proto: v.optional(v.picklist(['tcp', 'udp'])),
+        ports: v.optional(v.array(port)),
+        mark: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(0xffffffff)),
+      }),
+    ),
+    [],
+  ),
   /** Position hint for the canvas (0..1 of the stage). */
   pos: v.optional(v.object({ x: v.number(), y: v.number() })),
 });

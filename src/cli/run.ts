@@ -1,0 +1,119 @@
+/**
+ * `lab run <scenario.json | preset> [--for 30s] [--seed N] [--trace FILE.jsonl] [--hash]`:
+ * run a lab headless and print what happened: requests ok/failed, per real server,
+ * and each director's IPVS counters.
+ */
+import { readFileSync, writeSync, openSync, closeSync } from 'node:fs';
+import { Lab } from '../core/lab';
+import { PRESETS } from '../core/scenario/presets';
+import { parseDuration } from '../core/scenario/schema';
+import { eventJson, TraceHasher } from '../core/sim/trace-json';
+import { ipStr } from '../core/net/addr';
+import { svcName } from '../core/ipvs/ipvs';
+import type { Io } from './io';
+
+export function loadScenarioArg(arg: string, io: Io): unknown | undefined {
+  const preset = PRESETS[arg];
+  if (preset) return preset();
+  let text: string;
+  try {
+    text = readFileSync(arg, 'utf8');
+  } catch {
+    io.err(`lab: no preset or readable file named ${arg} (presets: ${Object.keys(PRESETS).join(', ')})`);
+    return undefined;
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    io.err(`lab: ${arg}: not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+}
+
+export function runCommand(argv: string[], io: Io): number {
+  let target: string | undefined;
+  let forUs = 30_000_000;
+  let seed: number | undefined;
+  let traceFile: string | undefined;
+  let hash = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--for') {
+      const v = argv[++i];
+      try {
+        forUs = parseDuration(v && /^\d+$/.test(v) ? `${v}s` : (v ?? ''));
+      } catch {
+        io.err(`lab run: --for needs a duration such as 30s, not ${v ?? 'nothing'}`);
+        return 2;
+      }
+    } else if (a === '--seed') {
+      const v = Number(argv[++i]);
+      if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) {
+        io.err('lab run: --seed needs an integer from 0 to 4294967295');
+        return 2;
+      }
+      seed = v;
+    } else if (a === '--trace') {
+      traceFile = argv[++i];
+      if (!traceFile) {
+        io.err('lab run: --trace needs a file name');
+        return 2;
+      }
+    } else if (a === '--hash') hash = true;
+    else if (a.startsWith('-')) {
+      io.err(`lab run: unknown option ${a}`);
+      return 2;
+    } else target = a;
+  }
+  if (!target) {
+    io.err('usage: lab run <scenario.json | preset> [--for 30s] [--seed N] [--trace FILE.jsonl] [--hash]');
+    return 2;
+  }
+  const input = loadScenarioArg(target, io);
+  if (input === undefined) return 2;
+  const withSeed = seed !== undefined && typeof input === 'object' && input !== null ? { ...(input as object), seed } : input;
+  const created = Lab.create(withSeed);
+  if (!created.ok) {
+    io.err(`lab: invalid scenario ${target}:`);
+    for (const e of created.errors) io.err(`  ${e.path}: ${e.message}`);
+    return 2;
+  }
+  const lab = created.lab;
+  const hasher = new TraceHasher();
+  let fd: number | undefined;
+  if (traceFile || hash) {
+    if (traceFile) fd = openSync(traceFile, 'w');
+    lab.world.trace.subscribe((ev) => {
+      const line = JSON.stringify(eventJson(ev));
+      hasher.add(line);
+      if (fd !== undefined) writeSync(fd, line + '\n');
+    });
+  }
+  lab.advance(forUs);
+  if (fd !== undefined) closeSync(fd);
+  printSummary(lab, forUs, io);
+  if (hash) io.out(`trace: ${hasher.count} events, hash ${hasher.digest()}`);
+  return 0;
+}
+
+function printSummary(lab: Lab, forUs: number, io: Io): void {
+  io.out(`lab ${lab.scenario.name}: seed ${lab.scenario.seed}, kernel ${lab.scenario.kernel}, ran ${forUs / 1e6} s of simulated time`);
+  const t = lab.traffic;
+  if (t) {
+    const s = t.stats;
+    io.out(`requests: ${s.ok + s.failed} done, ${s.ok} ok, ${s.failed} failed`);
+    const servers = [...s.byServer].sort((a, b) => a[0].localeCompare(b[0]));
+    for (const [name, n] of servers) io.out(`  ${name.padEnd(10)} ${String(n).padStart(7)} ok (${((100 * n) / Math.max(1, s.ok)).toFixed(1)}%)`);
+    for (const [err, n] of [...s.byError].sort()) io.out(`  failed: ${err} × ${n}`);
+  }
+  for (const node of lab.nodes.values()) {
+    if (!node.ipvs) continue;
+    io.out(`${node.name}: IPVS, ${node.ipvs.conns.size} connection entries`);
+    for (const svc of node.ipvs.services) {
+      io.out(`  ${svcName(svc)} ${svc.schedName}  conns ${svc.stats.conns}  inpkts ${svc.stats.inpkts}  outpkts ${svc.stats.outpkts}`);
+      for (const d of [...svc.dests].sort((a, b) => a.addr - b.addr || a.port - b.port)) {
+        io.out(`    -> ${`${ipStr(d.addr)}:${d.port}`.padEnd(21)} ${d.fwd.padEnd(6)} weight ${String(d.weight).padStart(3)}  active ${String(d.activeConns).padStart(4)}  inactive ${String(d.inactive).padStart(5)}  conns ${String(d.stats.conns).padStart(6)}`);
+      }
+    }
+  }
+}
