@@ -2,11 +2,15 @@
  * One HTTP GET over a fresh TCP connection, as curl does it: connect, send the request,
  * read the response, close (the client closes first). Used by `curl`, by client
  * sessions and by the open-loop traffic generator.
+ *
+ * A request is one object that is its own socket handler (rather than a set of
+ * closures): the heavy-load benchmark keeps 100k of them alive at once.
  */
 import type { Ip } from '../net/addr';
 import { ipStr } from '../net/addr';
+import type { AppData } from '../net/packet';
 import type { Host } from '../host/host';
-import type { TcpError } from '../host/tcp';
+import type { TcpError, TcpHandlers, TcpSocket } from '../host/tcp';
 import type { Timer } from '../sim/engine';
 import { httpRequest } from './http';
 
@@ -34,54 +38,75 @@ export interface HttpGetOptions {
   deadlineUs?: number;
 }
 
-export function httpGet(host: Host, opts: HttpGetOptions, done: (r: HttpResult) => void): void {
-  const tStart = host.world.now;
-  let finished = false;
-  let tConnected: number | undefined;
-  let status: number | undefined;
-  let body: string | undefined;
-  let deadline: Timer | undefined;
-  const end = (r: Omit<HttpResult, 'tStart' | 'tDone'>) => {
-    if (finished) return;
-    finished = true;
-    deadline?.cancel();
-    done({ ...r, tStart, tDone: host.world.now, ...(tConnected !== undefined ? { tConnected } : {}) });
-  };
-  const sock = host.tcp.connect(
-    opts.dst,
-    opts.port,
-    {
-      onConnected: (s) => {
-        tConnected = host.world.now;
-        const req = httpRequest(ipStr(opts.dst), opts.path);
-        s.send(req.data, req.len);
-      },
-      onData: (s, data) => {
-        if (data?.app !== 'http-resp') return;
-        status = data.status;
-        body = data.body;
-        s.close();
-        end({ ok: true, status, body, src: s.local, sport: s.lport });
-      },
-      onPeerClosed: (s) => {
-        s.close();
-        if (status === undefined) end({ ok: false, error: 'empty-reply' });
-      },
-      onClosed: (_s, err) => {
-        if (err) end({ ok: false, error: err });
-      },
-    },
-    opts.src,
-  );
+class HttpRequest implements TcpHandlers {
+  private finished = false;
+  private tConnected: number | undefined;
+  private status: number | undefined;
+  deadline: Timer | undefined;
+  sock: TcpSocket | undefined;
+  readonly tStart: number;
+
+  private readonly path: string | undefined;
+
+  constructor(
+    private readonly host: Host,
+    opts: HttpGetOptions,
+    private readonly done: (r: HttpResult, host: Host) => void,
+  ) {
+    this.tStart = host.world.now;
+    this.path = opts.path;
+  }
+
+  onConnected(s: TcpSocket): void {
+    this.tConnected = this.host.world.now;
+    const req = httpRequest(ipStr(s.remote), this.path);
+    s.send(req.data, req.len);
+  }
+
+  onData(s: TcpSocket, data: AppData | undefined): void {
+    if (data?.app !== 'http-resp') return;
+    this.status = data.status;
+    s.close();
+    this.end({ ok: true, status: data.status, body: data.body, src: s.local, sport: s.lport });
+  }
+
+  onPeerClosed(s: TcpSocket): void {
+    s.close();
+    if (this.status === undefined) this.end({ ok: false, error: 'empty-reply' });
+  }
+
+  onClosed(_s: TcpSocket, err?: TcpError): void {
+    if (err) this.end({ ok: false, error: err });
+  }
+
+  expire(): void {
+    if (this.finished) return;
+    this.sock?.abort();
+    this.end({ ok: false, error: 'deadline' });
+  }
+
+  end(r: Omit<HttpResult, 'tStart' | 'tDone'>): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.deadline?.cancel();
+    const res: HttpResult = { ...r, tStart: this.tStart, tDone: this.host.world.now };
+    if (this.tConnected !== undefined) res.tConnected = this.tConnected;
+    this.done(res, this.host);
+  }
+}
+
+function expire(r: HttpRequest): void {
+  r.expire();
+}
+
+/** `done` gets the result and the client host (so one callback can serve many clients). */
+export function httpGet(host: Host, opts: HttpGetOptions, done: (r: HttpResult, host: Host) => void): void {
+  const req = new HttpRequest(host, opts, done);
+  const sock = host.tcp.connect(opts.dst, opts.port, req, opts.src);
   if (!sock) {
-    end({ ok: false, error: 'no-route' });
+    req.end({ ok: false, error: 'no-route' });
     return;
   }
-  deadline = opts.deadlineUs
-    ? host.after(opts.deadlineUs, () => {
-        if (finished) return;
-        sock.abort();
-        end({ ok: false, error: 'deadline' });
-      })
-    : undefined;
+  req.sock = sock;
+  if (opts.deadlineUs) req.deadline = host.world.engine.afterWith(opts.deadlineUs, expire, req);
 }

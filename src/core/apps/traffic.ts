@@ -43,6 +43,7 @@ export class Traffic {
   private rng: Rng;
   private listeners: RequestListener[] = [];
   private sessions = new Set<ClientSession>();
+  private addrCache = new Map<Host, { version: number; addrs: Ip[] }>();
 
   constructor(
     private readonly world: World,
@@ -89,10 +90,10 @@ export class Traffic {
   private arrive(): void {
     const client = this.rng.pick(this.config.clients);
     if (!client.powered) return;
-    const addrs = clientAddrs(client);
+    const addrs = this.addrsOf(client);
     const src = addrs.length > 0 ? this.rng.pick(addrs) : undefined;
     if (this.config.mode === 'open') {
-      this.request(client, src, () => {});
+      this.request(client, src, this.openDone);
       return;
     }
     const session = new ClientSession(this.world, {
@@ -109,9 +110,26 @@ export class Traffic {
     });
   }
 
+  private addrsOf(h: Host): Ip[] {
+    const c = this.addrCache.get(h);
+    if (c && c.version === h.addrVersion) return c.addrs;
+    const addrs = clientAddrs(h);
+    this.addrCache.set(h, { version: h.addrVersion, addrs });
+    return addrs;
+  }
+
+  /** Open-mode requests share these callbacks: no closure per request. */
+  private readonly openDone = () => {};
+  private readonly recordOpen = (r: HttpResult, client: Host) => this.record(r, client, this.openDone);
+
   private request(client: Host, src: Ip | undefined, done: (ok: boolean) => void): void {
     this.stats.started++;
-    httpGet(client, { dst: this.config.dst, port: this.config.port, ...(src !== undefined ? { src } : {}), deadlineUs: this.config.timeoutMs * 1000 }, (r) => {
+    const opts = { dst: this.config.dst, port: this.config.port, src, deadlineUs: this.config.timeoutMs * 1000 };
+    httpGet(client, opts, done === this.openDone ? this.recordOpen : (r, c) => this.record(r, c, done));
+  }
+
+  private record(r: HttpResult, client: Host, done: (ok: boolean) => void): void {
+    {
       if (r.ok) {
         this.stats.ok++;
         const server = (r.body ?? '').split(' ')[0] ?? '?';
@@ -123,7 +141,7 @@ export class Traffic {
       }
       for (const l of this.listeners) l(r, client);
       done(r.ok);
-    });
+    }
   }
 }
 

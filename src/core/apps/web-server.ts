@@ -9,7 +9,7 @@
  */
 import type { Ip } from '../net/addr';
 import type { Host } from '../host/host';
-import type { TcpListener, TcpSocket } from '../host/tcp';
+import type { TcpHandlers, TcpListener, TcpSocket } from '../host/tcp';
 import type { Rng } from '../sim/random';
 import { httpResponse } from './http';
 
@@ -25,9 +25,8 @@ export interface WebServerConfig {
 
 export type WebCondition = 'running' | 'stopped' | 'hung';
 
-interface Job {
-  sock: TcpSocket;
-}
+/** A request waiting for or holding a worker: the connection it came on. */
+type Job = TcpSocket;
 
 export class WebServer {
   condition: WebCondition = 'stopped';
@@ -68,7 +67,7 @@ export class WebServer {
     this.listener = undefined;
     this.condition = 'stopped';
     // nginx exiting closes its sockets: clients see a reset.
-    for (const j of this.queue.splice(0)) j.sock.abort();
+    for (const j of this.queue.splice(0)) j.abort();
     this.busy = 0;
   }
 
@@ -85,24 +84,28 @@ export class WebServer {
     this.condition = 'stopped';
   }
 
+  /** One handler object for every accepted connection (no closures per connection). */
+  private readonly conn: TcpHandlers = {
+    onData: (sock, data) => {
+      if (data?.app !== 'http-req') return;
+      this.queue.push(sock);
+      this.pump();
+    },
+    onPeerClosed: (sock) => sock.close(),
+  };
+  private readonly finishFn = (job: Job) => this.finish(job);
+
   private accept(s: TcpSocket): void {
-    s.handlers = {
-      onData: (sock, data) => {
-        if (data?.app !== 'http-req') return;
-        this.queue.push({ sock });
-        this.pump();
-      },
-      onPeerClosed: (sock) => sock.close(),
-    };
+    s.handlers = this.conn;
   }
 
   private pump(): void {
     if (this.condition !== 'running') return;
     while (this.busy < this.config.workers && this.queue.length > 0) {
       const job = this.queue.shift()!;
-      if (job.sock.state !== 'ESTABLISHED' && job.sock.state !== 'CLOSE_WAIT') continue;
+      if (job.state !== 'ESTABLISHED' && job.state !== 'CLOSE_WAIT') continue;
       this.busy++;
-      this.host.after(this.drawServiceUs(), () => this.finish(job));
+      this.host.world.engine.afterWith(this.drawServiceUs(), this.finishFn, job);
     }
   }
 
@@ -114,7 +117,7 @@ export class WebServer {
     }
     if (this.condition !== 'running') return;
     const r = httpResponse(200, `${this.body}\n`);
-    job.sock.send(r.data, r.len);
+    job.send(r.data, r.len);
     this.served++;
     this.pump();
   }

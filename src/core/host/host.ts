@@ -50,6 +50,8 @@ export class Host {
   private nextIfIndex = 1;
   /** Cache of the local table; reset whenever an address changes. */
   private localSet: Set<Ip> | null = null;
+  /** Bumped whenever an address is added or removed (lets users cache address lists). */
+  addrVersion = 0;
   private ipId = 0;
   private rngMain: Rng;
   /** Packets whose route found no local interface: the host has nowhere to send them. */
@@ -118,6 +120,7 @@ export class Host {
     if (dev.addrs.some((a) => a.addr === addr && a.len === len)) return 'exists';
     const a = dev.addAddr({ addr, len, label, scope });
     this.localSet = null;
+    this.addrVersion++;
     if (!a.secondary && len < 32 && dev.kind !== 'loopback' && dev.adminUp) this.addConnectedRoute(dev, addr, len);
     this.ctl('addr', `${ipStr(addr)}/${len} added on ${devName}`);
     return 'ok';
@@ -129,6 +132,7 @@ export class Host {
     const gone = dev.delAddr(addr, len);
     if (!gone) return 'not-found';
     this.localSet = null;
+    this.addrVersion++;
     if (!gone.secondary) {
       this.routes.remove((r) => r.dev === dev && r.proto === 'kernel' && r.src === addr);
       const promoted = dev.addrs.find((x) => !x.secondary && x.len === len && inPrefix(x.addr, addr, len) && len < 32);
@@ -460,7 +464,9 @@ export class Host {
   private arpReceive(dev: Iface, arp: Arp): void {
     if (dev.addrs.length === 0 && !this.ifaces.some((d) => d.addrs.length > 0)) return;
     const garp = arp.spa === arp.tpa;
-    if (arp.op === 'request' && !garp && this.isLocal(arp.tpa)) {
+    // Only a target whose input route is RTN_LOCAL is answered: 127/8 arriving on an
+    // Ethernet device is a martian destination (ip_route_input_noref fails), so no reply.
+    if (arp.op === 'request' && !garp && this.isLocal(arp.tpa) && !isLoopback(arp.tpa)) {
       if (this.arpIgnore(dev, arp.spa, arp.tpa)) {
         this.ctl('arp', `ignored who-has ${ipStr(arp.tpa)} on ${dev.name} (arp_ignore=${this.sysctl.confMax(dev.name, 'arp_ignore')})`);
         this.neigh.learn(dev, arp.spa, arp.sha, 'request', false);
@@ -482,7 +488,9 @@ export class Host {
       case 1:
         return !dev.hasAddr(tip);
       case 2:
-        return !dev.addrs.some((a) => a.addr === tip && inPrefix(sip, a.addr, a.len));
+        // inet_confirm_addr(in_dev, sip, tip, RT_SCOPE_HOST): tip is on the device, and some
+        // address of the device (not necessarily tip's own) has a subnet holding both.
+        return !(dev.hasAddr(tip) && dev.addrs.some((a) => inPrefix(tip, a.addr, a.len) && inPrefix(sip, a.addr, a.len)));
       case 3:
         return !dev.addrs.some((a) => a.addr === tip && a.scope !== 'host') && !this.ifaces.some((d) => d.addrs.some((a) => a.addr === tip && a.scope === 'global'));
       case 8:

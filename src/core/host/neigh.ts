@@ -128,33 +128,50 @@ export class NeighTable {
 
   /**
    * An ARP packet told us `ip` is at `mac` (arp_process → neigh_update).
-   * `create`: the entry may be created (a request addressed to us, neigh_event_ns).
+   * `create`: a request addressed to us, which creates the entry and always overrides
+   * (neigh_event_ns passes NEIGH_UPDATE_F_OVERRIDE).
    */
   learn(dev: Iface, ip: Ip, mac: Mac, kind: 'reply' | 'request' | 'garp', create: boolean): void {
     let n = this.byDev.get(dev)?.get(ip);
-    if (!n) {
+    if (n) this.refresh(n);
+    else {
       if (!create) return;
       n = this.create(dev, ip);
     }
     if (n.state === 'PERMANENT' || n.state === 'NOARP') return;
     const now = this.host.now();
     const lockUs = this.host.param('net.ipv4.neigh.default.locktime') * 10_000;
-    const override = kind === 'garp' || now > n.updated + lockUs || n.mac === undefined;
-    const connected = n.state === 'REACHABLE';
-    if (n.mac !== undefined && n.mac !== mac && !override && connected) return;
-    const newState: NudState = kind === 'reply' ? 'REACHABLE' : 'STALE';
-    if (n.mac === mac && newState === 'STALE' && n.state !== 'INCOMPLETE' && n.state !== 'FAILED') {
-      // Same address seen in a request: no news (neigh_update keeps the state).
-      return;
+    // arp_process: "use the FIRST reply" — other news overrides only once locktime has
+    // passed since the entry last changed, or when it is a gratuitous ARP.
+    const override = create || kind === 'garp' || now > n.updated + lockUs;
+    const old = n.state;
+    let next: NudState = kind === 'reply' ? 'REACHABLE' : 'STALE';
+    // neigh_update: a reply confirms reachability even when it changes nothing.
+    if (next === 'REACHABLE') n.confirmed = now;
+    const valid = old === 'REACHABLE' || old === 'STALE' || old === 'DELAY' || old === 'PROBE';
+    if (valid) {
+      // Any valid entry (not only REACHABLE) keeps its address against a non-override update.
+      if (n.mac !== mac && !override) return;
+      // Same address seen in a request: no news, the state stays.
+      if (n.mac === mac && next === 'STALE') next = old;
     }
-    n.mac = mac;
+    const macChanged = n.mac !== mac;
+    if (next === old && !macChanged) return;
+    // Only a real change moves `updated`, so no-op updates do not extend the locktime
+    // window (neigh_update: "Update timestamp only once we know we will make a change").
     n.updated = now;
-    if (newState === 'REACHABLE') n.confirmed = now;
-    n.timer?.cancel();
-    n.timer = undefined;
-    n.probes = 0;
-    this.setState(n, newState);
-    if (newState === 'REACHABLE') this.armReachable(n);
+    n.mac = mac;
+    if (macChanged && next !== 'REACHABLE') n.confirmed = now - 2 * this.host.param('net.ipv4.neigh.default.base_reachable_time_ms') * 1000;
+    if (next !== old) {
+      n.timer?.cancel();
+      n.timer = undefined;
+      n.probes = 0;
+      this.setState(n, next);
+      if (next === 'REACHABLE') this.armReachable(n);
+    } else {
+      this.host.changed(n);
+    }
+    if (valid) return;
     const queued = n.queue;
     n.queue = [];
     for (const p of queued) this.host.xmit(dev, mac, p);

@@ -40,8 +40,12 @@ export type SysctlWriteError = 'no-such-key' | 'invalid';
 
 export class Sysctl {
   private values = new Map<string, number>();
+  /** Bumped on every write, so readers on the packet path can cache values. */
+  version = 0;
   /** Extra keys registered by subsystems (IPVS registers net.ipv4.vs.*). */
   private validators = new Map<string, (v: number) => boolean>();
+  /** Effective per-interface values, rebuilt after any write: read on every packet. */
+  private effective = new Map<string, { arp_ignore: number; arp_announce: number; rp_filter: number; forwarding: number; accept_local: number }>();
 
   constructor() {
     for (const [k, v] of Object.entries(GLOBAL_DEFAULTS)) this.values.set(k, v);
@@ -50,6 +54,7 @@ export class Sysctl {
 
   /** Called when an interface appears; copies conf.default as Linux does. */
   addConf(ifname: string): void {
+    this.effective.clear();
     for (const key of Object.keys(CONF_DEFAULTS)) {
       const def = ifname === 'all' || ifname === 'default' ? CONF_DEFAULTS[key]! : this.get(`net.ipv4.conf.default.${key}`)!;
       const name = `net.ipv4.conf.${ifname}.${key}`;
@@ -58,12 +63,14 @@ export class Sysctl {
   }
 
   removeConf(ifname: string): void {
+    this.effective.clear();
     for (const key of Object.keys(CONF_DEFAULTS)) this.values.delete(`net.ipv4.conf.${ifname}.${key}`);
   }
 
   register(name: string, value: number, valid: (v: number) => boolean = () => true): void {
     if (!this.values.has(name)) this.values.set(name, value);
     this.validators.set(name, valid);
+    this.effective.clear();
   }
 
   has(name: string): boolean {
@@ -85,6 +92,8 @@ export class Sysctl {
     const valid = this.validators.get(name);
     if (valid && !valid(value)) return 'invalid';
     this.values.set(name, value);
+    this.effective.clear();
+    this.version++;
     if (name === 'net.ipv4.ip_forward' || name === 'net.ipv4.conf.all.forwarding') {
       // devinet_forward: writing all.forwarding (= ip_forward) propagates to every interface.
       const v = value ? 1 : 0;
@@ -96,12 +105,21 @@ export class Sysctl {
 
   /** The value in force for arp_ignore / arp_announce / rp_filter on an interface: max(all, iface). */
   confMax(ifname: string, key: 'arp_ignore' | 'arp_announce' | 'rp_filter'): number {
-    const all = this.values.get(`net.ipv4.conf.all.${key}`) ?? 0;
-    const dev = this.values.get(`net.ipv4.conf.${ifname}.${key}`) ?? 0;
-    return all > dev ? all : dev;
+    return this.eff(ifname)[key];
   }
 
-  conf(ifname: string, key: string): number {
-    return this.values.get(`net.ipv4.conf.${ifname}.${key}`) ?? 0;
+  conf(ifname: string, key: 'forwarding' | 'accept_local'): number {
+    return this.eff(ifname)[key];
+  }
+
+  private eff(ifname: string) {
+    let e = this.effective.get(ifname);
+    if (!e) {
+      const v = (k: string) => this.values.get(`net.ipv4.conf.${ifname}.${k}`) ?? 0;
+      const max = (k: string) => Math.max(this.values.get(`net.ipv4.conf.all.${k}`) ?? 0, v(k));
+      e = { arp_ignore: max('arp_ignore'), arp_announce: max('arp_announce'), rp_filter: max('rp_filter'), forwarding: v('forwarding'), accept_local: v('accept_local') };
+      this.effective.set(ifname, e);
+    }
+    return e;
   }
 }

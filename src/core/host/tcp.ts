@@ -15,6 +15,7 @@ import { ACK, FIN, PSH, RST, SYN, makeIp } from '../net/packet';
 import type { Timer } from '../sim/engine';
 import type { Iface } from './iface';
 import type { Host } from './host';
+import { TupleMap } from '../sim/tuple-map';
 
 export type TcpState =
   | 'SYN_SENT'
@@ -48,6 +49,10 @@ export interface TcpListener {
   onAccept(s: TcpSocket): void;
 }
 
+/** Shared by every socket nobody listens to (saves an object per socket). */
+const NO_HANDLERS: TcpHandlers = Object.freeze({});
+const NONE: Seg[] = [];
+
 interface Seg {
   seq: number;
   flags: number;
@@ -65,6 +70,12 @@ const WIN_SYNACK = 65160;
 const WIN = 64240;
 
 const u32 = (n: number) => n >>> 0;
+/**
+ * Sequence numbers live in the socket as signed 32-bit values: V8 keeps those as small
+ * integers, where unsigned values above 2^31 would each be a heap-allocated number
+ * (measurable at 100k connections). They become unsigned again on the wire.
+ */
+const i32 = (n: number) => n | 0;
 /** a < b in sequence space. */
 const before = (a: number, b: number) => ((a - b) | 0) < 0;
 
@@ -75,10 +86,13 @@ export class TcpSocket {
   sndNxt: number;
   rcvNxt = 0;
   sndMss = MSS;
-  handlers: TcpHandlers = {};
+  handlers: TcpHandlers = NO_HANDLERS;
   /** Free slot for the application owning the socket. */
   app: unknown;
-  private unacked: Seg[] = [];
+  /** Segments sent and not yet acknowledged (NONE when empty: most sockets idle with none). */
+  private unacked: Seg[] = NONE;
+  /** When the retransmission timer is due; the engine timer itself is lazy (see rtoFired). */
+  private rtoDue = 0;
   private rto = RTO_INIT_US;
   private retries = 0;
   private rtoTimer: Timer | undefined;
@@ -97,14 +111,12 @@ export class TcpSocket {
     iss: number,
   ) {
     this.state = state;
+    iss = i32(iss);
     this.iss = iss;
     this.sndUna = iss;
     this.sndNxt = iss;
   }
 
-  get key(): string {
-    return tupleKey(this.local, this.lport, this.remote, this.rport);
-  }
 
   /** Queue an application message of `len` bytes (segmented by MSS, PSH on the last). */
   send(data: AppData | undefined, len: number): void {
@@ -114,8 +126,8 @@ export class TcpSocket {
       const n = Math.min(left, this.sndMss);
       left -= n;
       const seg: Seg = { seq: this.sndNxt, flags: left === 0 ? PSH | ACK : ACK, plen: n, ...(left === 0 && data ? { data } : {}) };
-      this.sndNxt = u32(this.sndNxt + n);
-      this.unacked.push(seg);
+      this.sndNxt = i32(this.sndNxt + n);
+      this.queueSeg(seg);
       this.xmit(seg);
     }
     this.armRto();
@@ -148,9 +160,9 @@ export class TcpSocket {
 
   private sendFin(next: TcpState): void {
     const seg: Seg = { seq: this.sndNxt, flags: FIN | ACK, plen: 0 };
-    this.sndNxt = u32(this.sndNxt + 1);
+    this.sndNxt = i32(this.sndNxt + 1);
     this.finSent = true;
-    this.unacked.push(seg);
+    this.queueSeg(seg);
     this.state = next;
     this.xmit(seg);
     this.armRto();
@@ -160,18 +172,18 @@ export class TcpSocket {
   xmit(seg: Seg): void {
     const syn = (seg.flags & SYN) !== 0;
     const withAck = (seg.flags & ACK) !== 0;
-    const tcp: Tcp = {
+    const tcp: { -readonly [K in keyof Tcp]: Tcp[K] } = {
       kind: 'tcp',
       sport: this.lport,
       dport: this.rport,
-      seq: seg.seq,
-      ack: withAck ? this.rcvNxt : 0,
+      seq: u32(seg.seq),
+      ack: withAck ? u32(this.rcvNxt) : 0,
       flags: seg.flags,
       win: syn ? (withAck ? WIN_SYNACK : WIN_SYN) : (seg.flags & RST) !== 0 ? 0 : WIN,
       plen: seg.plen,
-      ...(syn ? { mss: MSS } : {}),
-      ...(seg.data ? { data: seg.data } : {}),
     };
+    if (syn) tcp.mss = MSS;
+    if (seg.data) tcp.data = seg.data;
     this.stack.emit(this.local, this.remote, tcp);
   }
 
@@ -179,14 +191,31 @@ export class TcpSocket {
     this.xmit({ seq: this.sndNxt, flags: ACK, plen: 0 });
   }
 
-  armRto(): void {
-    if (this.rtoTimer || this.unacked.length === 0) return;
-    this.rtoTimer = this.stack.host.after(this.rto, () => this.onRto());
+  private queueSeg(seg: Seg): void {
+    if (this.unacked === NONE) this.unacked = [seg];
+    else this.unacked.push(seg);
   }
 
-  private onRto(): void {
-    this.rtoTimer = undefined;
+  /**
+   * (Re)start the retransmission timer. The engine timer is lazy: acknowledgements only
+   * move `rtoDue`, and a timer firing early re-arms itself — cancelling and re-creating a
+   * timer per ACK would leave a dead event in the queue for every segment.
+   */
+  armRto(): void {
     if (this.unacked.length === 0) return;
+    this.rtoDue = this.stack.host.world.now + this.rto;
+    if (!this.rtoTimer) this.rtoTimer = this.stack.host.world.engine.afterWith(this.rto, onRto, this);
+  }
+
+  /** @internal the retransmission timer fired. */
+  rtoFired(): void {
+    this.rtoTimer = undefined;
+    if (this.unacked.length === 0 || this.state === 'CLOSED') return;
+    const now = this.stack.host.world.now;
+    if (now < this.rtoDue) {
+      this.rtoTimer = this.stack.host.world.engine.afterWith(this.rtoDue - now, onRto, this);
+      return;
+    }
     const first = this.unacked[0]!;
     const synSeg = (first.flags & SYN) !== 0;
     const limit = synSeg
@@ -208,8 +237,10 @@ export class TcpSocket {
   /** Process a segment addressed to this socket (tcp_rcv_state_process). */
   input(t: Tcp): void {
     const flags = t.flags;
+    const tseq = i32(t.seq);
+    const tack = i32(t.ack);
     if (this.state === 'SYN_SENT') {
-      if (flags & ACK && u32(t.ack) !== u32(this.iss + 1)) {
+      if (flags & ACK && tack !== i32(this.iss + 1)) {
         if (!(flags & RST)) this.stack.sendRst(this.local, this.remote, t);
         return;
       }
@@ -218,10 +249,9 @@ export class TcpSocket {
         return;
       }
       if (flags & SYN && flags & ACK) {
-        this.rcvNxt = u32(t.seq + 1);
-        this.sndUna = t.ack;
-        this.unacked = [];
-        this.cancelRto();
+        this.rcvNxt = i32(tseq + 1);
+        this.sndUna = tack;
+        this.unacked = NONE;
         if (this.retries === 0) this.sample(this.stack.host.world.now - this.synSentAt);
         this.retries = 0;
         if (t.mss !== undefined) this.sndMss = Math.min(MSS, t.mss);
@@ -237,7 +267,7 @@ export class TcpSocket {
         this.finish();
         return;
       }
-      if (!before(t.seq, this.rcvNxt) || t.seq === this.rcvNxt) this.finish(this.state === 'TIME_WAIT' ? undefined : 'reset');
+      if (!before(tseq, this.rcvNxt) || tseq === this.rcvNxt) this.finish(this.state === 'TIME_WAIT' ? undefined : 'reset');
       return;
     }
     if (flags & SYN) {
@@ -254,15 +284,15 @@ export class TcpSocket {
     if (!(flags & ACK)) return;
 
     // ACK processing.
-    if (before(this.sndUna, t.ack) && !before(this.sndNxt, t.ack)) {
-      this.sndUna = t.ack;
+    if (before(this.sndUna, tack) && !before(this.sndNxt, tack)) {
+      this.sndUna = tack;
       while (this.unacked.length > 0) {
         const s = this.unacked[0]!;
-        const end = u32(s.seq + s.plen + ((s.flags & (SYN | FIN)) !== 0 ? 1 : 0));
-        if (before(t.ack, end)) break;
+        const end = i32(s.seq + s.plen + ((s.flags & (SYN | FIN)) !== 0 ? 1 : 0));
+        if (before(tack, end)) break;
         this.unacked.shift();
       }
-      this.cancelRto();
+      if (this.unacked.length === 0) this.unacked = NONE;
       this.retries = 0;
       this.rto = this.srtt > 0 ? Math.max(RTO_MIN_US, this.srtt * 3) : RTO_MIN_US;
       this.armRto();
@@ -271,7 +301,7 @@ export class TcpSocket {
         this.state = 'ESTABLISHED';
         this.stack.accepted(this);
       }
-      const finAcked = this.finSent && t.ack === this.sndNxt;
+      const finAcked = this.finSent && tack === this.sndNxt;
       if (finAcked) {
         if (this.state === 'FIN_WAIT1') {
           this.state = 'FIN_WAIT2';
@@ -289,16 +319,16 @@ export class TcpSocket {
 
     let needAck = false;
     if (t.plen > 0) {
-      if (t.seq === this.rcvNxt && this.canReceive()) {
-        this.rcvNxt = u32(this.rcvNxt + t.plen);
+      if (tseq === this.rcvNxt && this.canReceive()) {
+        this.rcvNxt = i32(this.rcvNxt + t.plen);
         needAck = true;
         if (flags & PSH || t.data) this.handlers.onData?.(this, t.data, t.plen);
       } else {
         needAck = true; // duplicate or out of order: tell the peer what we expect
       }
     }
-    if (flags & FIN && u32(t.seq + t.plen) === this.rcvNxt) {
-      this.rcvNxt = u32(this.rcvNxt + 1);
+    if (flags & FIN && i32(tseq + t.plen) === this.rcvNxt) {
+      this.rcvNxt = i32(this.rcvNxt + 1);
       needAck = true;
       switch (this.state) {
         case 'ESTABLISHED':
@@ -338,8 +368,8 @@ export class TcpSocket {
   /** Send our SYN (connect) or SYN-ACK (listener), retransmitted until answered. */
   open(flags: number): void {
     const seg: Seg = { seq: this.iss, flags, plen: 0 };
-    this.sndNxt = u32(this.iss + 1);
-    this.unacked.push(seg);
+    this.sndNxt = i32(this.iss + 1);
+    this.queueSeg(seg);
     this.synSentAt = this.stack.host.world.now;
     this.xmit(seg);
     this.armRto();
@@ -348,10 +378,10 @@ export class TcpSocket {
   private enterTimeWait(): void {
     this.state = 'TIME_WAIT';
     this.cancelRto();
-    this.unacked = [];
+    this.unacked = NONE;
     this.armWait(TIME_WAIT_US);
     this.handlers.onClosed?.(this);
-    this.handlers = {};
+    this.handlers = NO_HANDLERS;
   }
 
   private armWait(us: number): void {
@@ -375,10 +405,10 @@ export class TcpSocket {
     this.cancelRto();
     this.waitTimer?.cancel();
     this.waitTimer = undefined;
-    this.unacked = [];
+    this.unacked = NONE;
     this.stack.remove(this);
     if (!wasTw) this.handlers.onClosed?.(this, err);
-    this.handlers = {};
+    this.handlers = NO_HANDLERS;
   }
 
   /** ICMP error for this connection (tcp_v4_err): fatal while connecting. */
@@ -387,12 +417,13 @@ export class TcpSocket {
   }
 }
 
-export function tupleKey(lip: Ip, lport: number, rip: Ip, rport: number): string {
-  return `${lip},${lport},${rip},${rport}`;
+
+function onRto(s: TcpSocket): void {
+  s.rtoFired();
 }
 
 export class TcpStack {
-  private socks = new Map<string, TcpSocket>();
+  private socks = new TupleMap<TcpSocket>();
   private listeners = new Map<number, TcpListener[]>();
   private portCursor = -1;
 
@@ -438,7 +469,7 @@ export class TcpStack {
     if (lport === 0) return undefined;
     const s = new TcpSocket(this, local, lport, dst, dport, 'SYN_SENT', this.host.rng().nextU32());
     s.handlers = handlers;
-    this.socks.set(s.key, s);
+    this.socks.set(local, lport, dst, dport, s);
     s.open(SYN);
     return s;
   }
@@ -451,7 +482,7 @@ export class TcpStack {
       this.portCursor += 2;
       if (this.portCursor > 60999) this.portCursor = this.portCursor % 2 === 0 ? 32769 : 32768;
       if (p < 32768) p = 32768;
-      if (!this.socks.has(tupleKey(local, p, dst, dport))) return p;
+      if (!this.socks.has(local, p, dst, dport)) return p;
     }
     return 0;
   }
@@ -459,7 +490,7 @@ export class TcpStack {
   receive(pkt: Ipv4, dev: Iface): void {
     const t = pkt.l4;
     if (t.kind !== 'tcp') return;
-    const s = this.socks.get(tupleKey(pkt.dst, t.dport, pkt.src, t.sport));
+    const s = this.socks.get(pkt.dst, t.dport, pkt.src, t.sport);
     if (s) {
       s.input(t);
       return;
@@ -468,10 +499,10 @@ export class TcpStack {
     const l = this.findListener(pkt.dst, t.dport);
     if (l && t.flags & SYN && !(t.flags & (ACK | RST))) {
       const s2 = new TcpSocket(this, pkt.dst, t.dport, pkt.src, t.sport, 'SYN_RECV', this.host.rng().nextU32());
-      s2.rcvNxt = u32(t.seq + 1);
+      s2.rcvNxt = i32(t.seq + 1);
       if (t.mss !== undefined) s2.sndMss = Math.min(MSS, t.mss);
       s2.app = l;
-      this.socks.set(s2.key, s2);
+      this.socks.set(pkt.dst, t.dport, pkt.src, t.sport, s2);
       s2.open(SYN | ACK);
       return;
     }
@@ -509,7 +540,7 @@ export class TcpStack {
   }
 
   remove(s: TcpSocket): void {
-    if (this.socks.get(s.key) === s) this.socks.delete(s.key);
+    this.socks.delete(s.local, s.lport, s.remote, s.rport, 0, s);
   }
 
   finTimeout(): number {
@@ -524,7 +555,7 @@ export class TcpStack {
   icmpError(orig: Ipv4, icmp: Icmp): void {
     const t = orig.l4;
     if (t.kind !== 'tcp' || icmp.type !== 3 && icmp.type !== 11) return;
-    const s = this.socks.get(tupleKey(orig.src, t.sport, orig.dst, t.dport));
+    const s = this.socks.get(orig.src, t.sport, orig.dst, t.dport);
     if (!s || icmp.type !== 3) return;
     const err: TcpError | undefined = icmp.code === 3 || icmp.code === 2 ? 'refused' : icmp.code === 0 ? 'net-unreachable' : icmp.code === 1 ? 'host-unreachable' : undefined;
     if (err) s.icmp(err);

@@ -7,18 +7,18 @@
  * packet (as the kernel's mod_timer does) would cost a heap push per packet here.
  */
 import { Conn } from './conn';
+import { TupleMap } from '../sim/tuple-map';
 
-function key(proto: string, caddr: number, cport: number, addr: number, port: number): string {
-  return `${proto},${caddr},${cport},${addr},${port}`;
-}
+const PROTO_ID: Record<string, number> = { tcp: 6, udp: 17, ip: 0 };
+const pid = (proto: string) => PROTO_ID[proto] ?? 255;
 
 export class ConnTable {
   /** By (proto, caddr, cport, vaddr, vport): requests, and replies of DR/TUN entries. */
-  private byVip = new Map<string, Conn>();
+  private byVip = new TupleMap<Conn>();
   /** By (proto, caddr, cport, daddr, dport): replies of NAT entries. */
-  private byRip = new Map<string, Conn>();
+  private byRip = new TupleMap<Conn>();
   /** Templates by (proto, caddr&mask, 0, vaddr, vport). */
-  private templates = new Map<string, Conn>();
+  private templates = new TupleMap<Conn>();
   /** Every live entry, in creation order (what `ipvsadm -Lc` walks). */
   readonly all = new Set<Conn>();
 
@@ -27,39 +27,38 @@ export class ConnTable {
   }
 
   lookupIn(proto: string, caddr: number, cport: number, vaddr: number, vport: number): Conn | undefined {
-    return this.byVip.get(key(proto, caddr, cport, vaddr, vport));
+    return this.byVip.get(caddr, cport, vaddr, vport, pid(proto));
   }
 
   /** ip_vs_conn_out_get: NAT entries match the real server as source, others the VIP. */
   lookupOut(proto: string, caddr: number, cport: number, saddr: number, sport: number): Conn | undefined {
-    return this.byRip.get(key(proto, caddr, cport, saddr, sport)) ?? this.byVip.get(key(proto, caddr, cport, saddr, sport));
+    const p = pid(proto);
+    return this.byRip.get(caddr, cport, saddr, sport, p) ?? this.byVip.get(caddr, cport, saddr, sport, p);
   }
 
   lookupTemplate(proto: string, caddr: number, vaddr: number, vport: number): Conn | undefined {
-    return this.templates.get(key(proto, caddr, 0, vaddr, vport));
+    return this.templates.get(caddr, 0, vaddr, vport, pid(proto));
   }
 
   insert(c: Conn, nat: boolean): void {
     this.all.add(c);
     if (c.isTemplate) {
-      this.templates.set(key(c.proto, c.caddr, 0, c.vaddr, c.vport), c);
+      this.templates.set(c.caddr, 0, c.vaddr, c.vport, c, pid(c.proto));
       return;
     }
-    this.byVip.set(key(c.proto, c.caddr, c.cport, c.vaddr, c.vport), c);
-    if (nat) this.byRip.set(key(c.proto, c.caddr, c.cport, c.daddr, c.dport), c);
+    this.byVip.set(c.caddr, c.cport, c.vaddr, c.vport, c, pid(c.proto));
+    if (nat) this.byRip.set(c.caddr, c.cport, c.daddr, c.dport, c, pid(c.proto));
   }
 
   /** Take an entry out of the lookups; it stays in `all` until `remove` (an invalidated template still ticks). */
   unhash(c: Conn): void {
+    const p = pid(c.proto);
     if (c.isTemplate) {
-      const k = key(c.proto, c.caddr, 0, c.vaddr, c.vport);
-      if (this.templates.get(k) === c) this.templates.delete(k);
+      this.templates.delete(c.caddr, 0, c.vaddr, c.vport, p, c);
       return;
     }
-    const k1 = key(c.proto, c.caddr, c.cport, c.vaddr, c.vport);
-    if (this.byVip.get(k1) === c) this.byVip.delete(k1);
-    const k2 = key(c.proto, c.caddr, c.cport, c.daddr, c.dport);
-    if (this.byRip.get(k2) === c) this.byRip.delete(k2);
+    this.byVip.delete(c.caddr, c.cport, c.vaddr, c.vport, p, c);
+    this.byRip.delete(c.caddr, c.cport, c.daddr, c.dport, p, c);
   }
 
   remove(c: Conn): void {

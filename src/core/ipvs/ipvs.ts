@@ -59,6 +59,17 @@ const CONTROL_POSTPONE_US = 60_000_000;
 /** A brand-new entry's timeout before its first transition. */
 const NEW_CONN_TIMEOUT_US = 3_000_000;
 
+/** A sync daemon as `ipvsadm --start-daemon` configures it (ip_vs_sync.c; the traffic itself is the HA issue's). */
+export interface SyncDaemonConf {
+  state: 'master' | 'backup';
+  mcastIfn: string;
+  syncid: number;
+  syncMaxlen?: number;
+  mcastGroup?: number;
+  mcastPort?: number;
+  mcastTtl?: number;
+}
+
 export interface Timeouts {
   /** Seconds, indexed by TcpConnState. */
   tcp: number[];
@@ -73,6 +84,8 @@ export class Ipvs {
   readonly timeouts: Timeouts = { tcp: [...DEFAULT_TCP_TIMEOUTS], udp: DEFAULT_UDP_TIMEOUT };
   /** Firewall marks as `iptables -t mangle ... -j MARK` would set them. */
   readonly markRules: { dst?: { addr: number; len: number }; proto?: 'tcp' | 'udp'; ports?: number[]; mark: number }[] = [];
+  /** Running sync daemons, by state (at most one master and one backup). */
+  readonly syncDaemons: { master?: SyncDaemonConf; backup?: SyncDaemonConf } = {};
   private estimators = new Map<IpvsStats, Estimator>();
   readonly log: string[] = [];
   private readonly ctx;
@@ -94,6 +107,8 @@ export class Ipvs {
     this.trash = new DestTrash(this.ctx);
     host.hooks.add('localIn', -1, (p) => this.inHook(p));
     host.hooks.add('forward', 100, (p) => this.outHook(p));
+    // ip_vs_out_hook at LOCAL_OUT (NAT_DST+1): replies of a local real server (§1).
+    host.hooks.add('localOut', 1, (p) => this.outHook(p));
     this.estimators.set(this.stats, new Estimator(this.stats));
     const tick = () => {
       if (this.sysctl('run_estimation')) this.estimate();
@@ -102,9 +117,22 @@ export class Ipvs {
     host.world.engine.after(EST_PERIOD_US, tick);
   }
 
+  /** A net.ipv4.vs.* value; cached per sysctl version because the packet path reads several. */
   sysctl(name: string): number {
-    return this.host.sysctl.get(`net.ipv4.vs.${name}`) ?? 0;
+    const sc = this.host.sysctl;
+    if (this.vsVersion !== sc.version) {
+      this.vsVersion = sc.version;
+      this.vsCache.clear();
+    }
+    let v = this.vsCache.get(name);
+    if (v === undefined) {
+      v = sc.get(`net.ipv4.vs.${name}`) ?? 0;
+      this.vsCache.set(name, v);
+    }
+    return v;
   }
+  private vsVersion = -1;
+  private vsCache = new Map<string, number>();
 
   // ------------------------------------------------------------------ configuration
 
@@ -234,10 +262,10 @@ export class Ipvs {
     }
     this.transition(cp, pkt, DIR_INPUT);
     cp.inPkts++;
-    transmit(this, cp, pkt);
+    const local = transmit(this, cp, pkt);
     if (cp.flags & IP_VS_CONN_F_ONE_PACKET) this.expire(cp, true);
     else this.touch(cp);
-    return null;
+    return local;
   }
 
   private lookupService(pkt: Ipv4, proto: 'tcp' | 'udp', dport: number): Service | undefined {
@@ -413,16 +441,19 @@ export class Ipvs {
     cp.expires = now + cp.timeout;
     if (!cp.timer || cp.timer.at > cp.expires) {
       cp.timer?.cancel();
-      cp.timer = this.host.world.engine.at(cp.expires, () => this.onTimer(cp));
+      cp.timer = this.host.world.engine.atWith(cp.expires, this.onTimerFn, cp);
     }
   }
+
+  /** One function for every entry's timer (no closure per connection). */
+  private readonly onTimerFn = (cp: Conn) => this.onTimer(cp);
 
   private onTimer(cp: Conn): void {
     cp.timer = undefined;
     if (cp.dead) return;
     const now = this.host.world.now;
     if (now < cp.expires) {
-      cp.timer = this.host.world.engine.at(cp.expires, () => this.onTimer(cp));
+      cp.timer = this.host.world.engine.atWith(cp.expires, this.onTimerFn, cp);
       return;
     }
     if (cp.nControl > 0) {
@@ -439,7 +470,7 @@ export class Ipvs {
     this.conns.unhash(cp);
     cp.expires = this.host.world.now;
     cp.timer?.cancel();
-    cp.timer = this.host.world.engine.after(0, () => this.onTimer(cp));
+    cp.timer = this.host.world.engine.afterWith(0, this.onTimerFn, cp);
   }
 
   /** Unlink and unbind (ip_vs_conn_expire → ip_vs_unbind_dest / ip_vs_control_del). */

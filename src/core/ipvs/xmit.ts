@@ -8,69 +8,93 @@
  */
 import type { Ipv4 } from '../net/packet';
 import { makeIp, withIp, IP_HLEN } from '../net/packet';
-import { ipStr } from '../net/addr';
+import { ipStr, isLoopback } from '../net/addr';
 import { IP_VS_CONN_F_DROUTE, IP_VS_CONN_F_LOCALNODE, IP_VS_CONN_F_MASQ, IP_VS_CONN_F_TUNNEL, type Conn } from './conn';
 import type { Ipvs } from './ipvs';
 
-export function transmit(ipvs: Ipvs, cp: Conn, pkt: Ipv4): void {
+/**
+ * Send `pkt` to the conn's real server. Returns the packet the LOCAL_IN hook should let
+ * continue to the local stack (a local real server), or null when IPVS took it.
+ */
+export function transmit(ipvs: Ipvs, cp: Conn, pkt: Ipv4): Ipv4 | null {
   const host = ipvs.host;
   const l4 = pkt.l4;
-  if (l4.kind !== 'tcp' && l4.kind !== 'udp') return;
+  if (l4.kind !== 'tcp' && l4.kind !== 'udp') return null;
   const rr = host.route(cp.daddr);
   if (rr.kind === 'unreachable') {
     host.drop('no-route', `IPVS: no route to the real server ${ipStr(cp.daddr)}`, { ip: pkt });
     host.icmpError(pkt, 3, 1);
-    return;
+    return null;
   }
   const fwd = cp.fwd;
   if (rr.kind === 'local') {
     // A local real server: no TTL decrement, no encapsulation; NAT still rewrites.
-    const p = fwd === IP_VS_CONN_F_MASQ ? withIp(pkt, { dst: cp.daddr, l4: { ...l4, dport: cp.dport } }) : pkt;
-    host.ipReceive(host.iface('lo')!, p);
-    return;
+    // ip_vs_send_or_cont / ip_vs_nat_send_or_cont with local=1 return NF_ACCEPT: the
+    // packet continues in LOCAL_IN to the local socket (it must not re-enter IPVS).
+    if (fwd !== IP_VS_CONN_F_MASQ) return pkt;
+    // ip_vs_nat_xmit: "From world but DNAT to loopback address?" → tx_error (dropped).
+    if (isLoopback(cp.daddr)) {
+      host.drop('martian', `IPVS: NAT to the loopback address ${ipStr(cp.daddr)} for a packet from outside is refused`, { ip: pkt });
+      return null;
+    }
+    return withIp(pkt, { dst: cp.daddr, l4: { ...l4, dport: cp.dport } });
   }
   if (pkt.ttl <= 1) {
     host.drop('ttl-exceeded', `IPVS: TTL exceeded forwarding to ${ipStr(cp.daddr)}`, { ip: pkt });
     host.icmpError(pkt, 11, 0);
-    return;
+    return null;
   }
   const dev = rr.dev;
   const tr = host.world.trace;
+  // __ip_vs_get_out_rt: decrement_ttl comes before ensure_mtu_is_adequate, so an ICMP
+  // "fragmentation needed" quotes the header with the TTL already decremented.
+  const dec = withIp(pkt, { ttl: pkt.ttl - 1 });
   switch (fwd) {
     case IP_VS_CONN_F_MASQ: {
-      if (!mtuOk(ipvs, pkt, dev.mtu)) return;
-      const out = withIp(pkt, { dst: cp.daddr, ttl: pkt.ttl - 1, l4: { ...l4, dport: cp.dport } });
+      if (!mtuOk(ipvs, dec, dev.mtu)) return null;
+      const out = withIp(dec, { dst: cp.daddr, l4: { ...l4, dport: cp.dport } });
       if (tr.active) tr.emit({ type: 'ip.forward', t: host.world.now, node: host.name, before: pkt, after: out, why: `IPVS NAT: destination ${ipStr(pkt.dst)}:${l4.dport} rewritten to the real server ${ipStr(cp.daddr)}:${cp.dport}` });
       host.postRouting(out, dev, rr.nextHop);
-      return;
+      return null;
     }
     case IP_VS_CONN_F_DROUTE:
     case IP_VS_CONN_F_LOCALNODE: {
-      if (!mtuOk(ipvs, pkt, dev.mtu)) return;
-      const out = withIp(pkt, { ttl: pkt.ttl - 1 });
+      if (!mtuOk(ipvs, dec, dev.mtu)) return null;
+      const out = dec;
       if (tr.active) tr.emit({ type: 'ip.forward', t: host.world.now, node: host.name, before: pkt, after: out, why: `IPVS DR: the frame is sent to ${ipStr(cp.daddr)}'s MAC; the IP header keeps the VIP` });
-      // IP_VS_RT_MODE_KNOWN_NH: the next hop is the real server itself, gateway or not.
-      host.postRouting(out, dev, cp.daddr);
-      return;
+      // IP_VS_RT_MODE_KNOWN_NH (rt_set_nexthop on an uncached route): the next hop is the
+      // RIP when it is on-link, else the route's gateway — which then routes the packet
+      // (dst VIP) straight back to the director: the §2.3 loop, TTL decremented each pass.
+      host.postRouting(out, dev, rr.nextHop);
+      return null;
     }
     case IP_VS_CONN_F_TUNNEL: {
       const mtu = dev.mtu - IP_HLEN;
       const pmtu = ipvs.sysctl('pmtu_disc') === 1;
       if (mtu < 68) {
         host.drop('frag-needed', 'IPVS: tunnel MTU below 68', { ip: pkt });
-        return;
+        return null;
       }
-      if (pmtu && !mtuOk(ipvs, pkt, mtu)) return;
-      const inner = withIp(pkt, { ttl: pkt.ttl - 1 });
+      if (pmtu && !mtuOk(ipvs, dec, mtu)) return null;
+      const inner = dec;
       const src = host.sourceFor(cp.daddr) ?? 0;
-      const outer = makeIp({ src, dst: cp.daddr, ttl: inner.ttl, id: host.nextIpId(), df: pmtu ? inner.df : false, tos: inner.tos, l4: { kind: 'ipip', inner } });
+      const outer = makeIp({ src, dst: cp.daddr, ttl: inner.ttl, id: host.nextIpId(), df: pmtu ? inner.df : false, tos: ecnEncapsulate(inner.tos), l4: { kind: 'ipip', inner } });
       if (tr.active) tr.emit({ type: 'ip.forward', t: host.world.now, node: host.name, before: pkt, after: outer, why: `IPVS TUN: wrapped in IP-in-IP, ${ipStr(src)} → ${ipStr(cp.daddr)}` });
       host.postRouting(outer, dev, rr.nextHop);
-      return;
+      return null;
     }
     default:
       host.drop('no-route', 'IPVS: bypass forwarding is not modelled', { ip: pkt });
+      return null;
   }
+}
+
+/**
+ * ip_vs_prepare_tunneled_skb: the outer DS field is INET_ECN_encapsulate(inner, inner) —
+ * the inner DSCP, and its ECN bits except that CE (3) becomes ECT(0) (2). §2.1 "outer TOS".
+ */
+function ecnEncapsulate(tos: number): number {
+  return (tos & 3) === 3 ? (tos & ~3) | 2 : tos;
 }
 
 /** ensure_mtu_is_adequate (IPv4): DF and too long → ICMP frag needed to the client, drop. */

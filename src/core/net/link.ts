@@ -37,6 +37,15 @@ export class Link {
   private busyAB = 0;
   private busyBA = 0;
   private lossRng: Rng | undefined;
+  /**
+   * Frames in flight per direction. Serialization is FIFO and latency constant, so frames
+   * arrive in the order they were sent: one shared arrival callback per direction pops
+   * the next one, and sending a frame allocates no closure.
+   */
+  private flightAB: (Frame | null)[] = [];
+  private flightBA: (Frame | null)[] = [];
+  private readonly arriveAB = () => this.arrive(this.flightAB, this.b);
+  private readonly arriveBA = () => this.arrive(this.flightBA, this.a);
   txFrames = 0;
   txBytes = 0;
 
@@ -79,19 +88,19 @@ export class Link {
     if (trace.active) {
       trace.emit({ type: 'link.tx', t: start, tArrive: arrive, link: this.id, from: from.id, to: to.id, frame });
     }
-    if (this.params.lossPct > 0 && this.lossDraw() < this.params.lossPct / 100) {
-      eng.at(arrive, () => {
-        if (trace.active) {
-          trace.emit({ type: 'drop', t: arrive, node: to.id, reason: 'link-loss', text: `lost on link ${this.id}`, frame });
-        }
-      });
-      return 'sent';
+    const lost = this.params.lossPct > 0 && this.lossDraw() < this.params.lossPct / 100;
+    if (lost && trace.active) {
+      trace.emit({ type: 'drop', t: arrive, node: to.id, reason: 'link-loss', text: `lost on link ${this.id}`, frame });
     }
-    eng.at(arrive, () => {
-      // A cable pulled while the frame was in flight loses it.
-      if (this.up) to.receive(frame);
-    });
+    (ab ? this.flightAB : this.flightBA).push(lost ? null : frame);
+    eng.atRecycled(arrive, ab ? this.arriveAB : this.arriveBA);
     return 'sent';
+  }
+
+  private arrive(q: (Frame | null)[], to: Port): void {
+    const frame = q.shift();
+    // A cable pulled while the frame was in flight loses it.
+    if (frame && this.up) to.receive(frame);
   }
 
   private lossDraw(): number {

@@ -172,8 +172,20 @@ export function makeIp(p: IpInit): Ipv4 {
 }
 
 export function withIp(p: Ipv4, change: Partial<Omit<Ipv4, 'len' | 'proto'>>): Ipv4 {
+  // Written out field by field: this runs for every forwarded packet, and a literal with a
+  // fixed shape is several times faster than object spread.
   const l4 = change.l4 ?? p.l4;
-  return { ...p, ...change, l4, proto: protoOf(l4), len: IP_HLEN + l4Len(l4) };
+  return {
+    src: change.src ?? p.src,
+    dst: change.dst ?? p.dst,
+    ttl: change.ttl ?? p.ttl,
+    proto: l4 === p.l4 ? p.proto : protoOf(l4),
+    id: change.id ?? p.id,
+    df: change.df ?? p.df,
+    tos: change.tos ?? p.tos,
+    len: l4 === p.l4 ? p.len : IP_HLEN + l4Len(l4),
+    l4,
+  };
 }
 
 export function ipFrame(src: Mac, dst: Mac, ip: Ipv4): Frame {

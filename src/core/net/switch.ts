@@ -8,6 +8,9 @@ import type { Link, Port } from './link';
 import type { World } from '../sim/world';
 import type { Mac } from './addr';
 
+/** Second hex digit of the first octet with the group (I/G) bit set: 1 3 5 7 9 b d f. */
+const GROUP_BIT_CHARS = [...'13579bdfBDF'].map((c) => c.charCodeAt(0));
+
 /** Linux bridge / typical switch default ageing time. */
 const AGEING_US = 300_000_000;
 
@@ -63,7 +66,7 @@ export class Switch {
     }
     const dst = frame.dst;
     // Group bit set: broadcast or multicast.
-    const group = (parseInt(dst.slice(0, 2), 16) & 1) === 1;
+    const group = GROUP_BIT_CHARS.includes(dst.charCodeAt(1));
     const known = group ? undefined : this.fdb.get(dst);
     if (known && now - known.seen < AGEING_US) {
       if (known.port !== inPort) this.out(known.port, frame);

@@ -11,6 +11,7 @@ import { runSchedReplay } from '../../../src/cli/sched-replay';
 import { Dest, DestTrash } from '../../../src/core/ipvs/dest';
 import { randomBelow, type KernelProfile } from '../../../src/core/ipvs/kernel';
 import { hash32, hsipKey, hsiphash32 } from '../../../src/core/ipvs/schedulers/hash';
+import { LocalityLeastConnection } from '../../../src/core/ipvs/schedulers/lblc';
 import { LocalityLeastConnectionReplication } from '../../../src/core/ipvs/schedulers/lblcr';
 import { MH_TAB_SIZE, MaglevHashing } from '../../../src/core/ipvs/schedulers/mh';
 import { schedContext, type PacketView } from '../../../src/core/ipvs/schedulers/scheduler';
@@ -183,6 +184,35 @@ describe('worked examples of ipvs-schedulers.md', () => {
         b!.setCounts(0, 256);
         expect(rsName(svc.schedule(PKT)), `${sched} on ${kernel}`).toBe(want);
       }
+    }
+  });
+
+  it("compares load products beyond 2^53 exactly, as the kernel's 64-bit math does", () => {
+    // A: 2^30 / (2^30 − 1), B: (2^30 + 1) / 2^30 — B is less loaded, yet the two cross
+    // products (2^60 and 2^60 − 1) are the same double.
+    const { svc } = lab('wlc');
+    const k = 2 ** 30;
+    const b = svc.addDest({ addr: ip('192.168.10.12'), port: 80, weight: k });
+    const a = svc.addDest({ addr: ip('192.168.10.11'), port: 80, weight: k - 1 });
+    a.setCounts(0, k);
+    b.setCounts(0, k + 1);
+    expect(svc.schedule(PKT)).toBe(b);
+    b.setCounts(0, k + 2); // now (2^30+2)/2^30 > 2^30/(2^30−1): A
+    expect(svc.schedule(PKT)).toBe(a);
+  });
+
+  it('lblc entry counter: 6.1 drifts up on every replacement, 6.12 does not', () => {
+    for (const [kernel, want] of [['6.12', 1], ['6.1', 3]] as const) {
+      const { svc } = lab('lblc', kernel);
+      const [b, a] = addAll(svc, [1, 1]);
+      const lblc = svc.scheduler as LocalityLeastConnection;
+      svc.schedule(PKT); // A cached
+      a!.setCounts(2, 0);
+      svc.schedule(PKT); // replaced by B
+      b!.setCounts(3, 0);
+      a!.setCounts(0, 0);
+      svc.schedule(PKT); // back to A
+      expect(lblc.table.entries, kernel).toBe(want);
     }
   });
 

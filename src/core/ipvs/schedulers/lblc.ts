@@ -65,7 +65,7 @@ export class LocalityLeastConnection implements Scheduler {
       // from the trash makes the entry usable again.
       if (d.available && d.weight > 0 && !lblcOverloaded(d, svc.dests)) return d;
     }
-    const d = wlcLeast(svc.dests);
+    const d = wlcLeast(svc);
     if (d === null) {
       svc.schedulerErr('no destination available');
       return null;

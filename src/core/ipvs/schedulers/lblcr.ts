@@ -8,8 +8,9 @@ import { HZ } from '../kernel';
 import { lblcOverloaded } from './lblc';
 import { LOCALITY_HARD_LIMIT, LocalityTable, type LocalityEntry } from './locality-table';
 import {
+  EXACT_PRODUCTS,
+  exactGreater,
   jiffies,
-  loadGreater,
   type PacketView,
   type SchedContext,
   type SchedService,
@@ -58,7 +59,7 @@ export class LocalityLeastConnectionReplication implements Scheduler {
     const now = jiffies(this.ctx);
     const en = t.get(pkt.daddr);
     if (en === undefined) {
-      const d = wlcLeast(svc.dests);
+      const d = wlcLeast(svc);
       // No cache entry and nothing to pick: the kernel only IP_VS_DBGs here, no log line.
       if (d === null) return null;
       if (!t.dead && !(svc.kernel === '6.12' && t.entries >= LOCALITY_HARD_LIMIT)) {
@@ -68,11 +69,12 @@ export class LocalityLeastConnectionReplication implements Scheduler {
       return d;
     }
     en.lastuse = now;
-    const least = setMin(en.set);
+    const k612 = svc.kernel === '6.12';
+    const least = setMin(en.set, k612);
     // Shrink a set unchanged for longer than the expiration; `least` is still used even
     // if it is the member just removed.
     if (en.set.length > 1 && now > en.lastmod + this.ctx.sysctl.lblcrExpiration * HZ) {
-      const m = setMax(en.set);
+      const m = setMax(en.set, k612);
       if (m !== null) {
         en.set.splice(en.set.indexOf(m), 1);
         m.refcnt--;
@@ -80,7 +82,7 @@ export class LocalityLeastConnectionReplication implements Scheduler {
       }
     }
     if (least !== null && !lblcOverloaded(least, svc.dests)) return least;
-    const d = wlcLeast(svc.dests);
+    const d = wlcLeast(svc);
     if (d === null) {
       svc.schedulerErr('no destination available');
       return null;
@@ -99,7 +101,7 @@ export class LocalityLeastConnectionReplication implements Scheduler {
  * ip_vs_dest_set_min: weighted least-connection member. The first candidate needs no
  * OVERLOAD, weight > 0 and AVAILABLE; later ones no OVERLOAD and AVAILABLE.
  */
-function setMin(set: readonly Dest[]): Dest | null {
+function setMin(set: readonly Dest[], k612: boolean): Dest | null {
   const n = set.length;
   let i = 0;
   let least: Dest | null = null;
@@ -116,8 +118,10 @@ function setMin(set: readonly Dest[]): Dest | null {
   for (i++; i < n; i++) {
     const d = set[i]!;
     if (d.overload) continue;
-    const doh = d.overhead();
-    if (loadGreater(loh, d.weight, doh, least.weight) && d.available) {
+    const doh = ((d.activeConns << 8) + (k612 ? d.totalConns : d.inactConns)) | 0; // Dest.overhead
+    const p = loh * d.weight;
+    const q = doh * least.weight;
+    if ((p > q || (p === q && p >= EXACT_PRODUCTS && exactGreater(loh, d.weight, doh, least.weight))) && d.available) {
       least = d;
       loh = doh;
     }
@@ -129,7 +133,7 @@ function setMin(set: readonly Dest[]): Dest | null {
  * ip_vs_dest_set_max: weighted most-connection member among weight > 0, ignoring OVERLOAD
  * and AVAILABLE; strict compare, so a tie keeps the earlier (newer) member.
  */
-function setMax(set: readonly Dest[]): Dest | null {
+function setMax(set: readonly Dest[], k612: boolean): Dest | null {
   const n = set.length;
   let i = 0;
   let most: Dest | null = null;
@@ -144,9 +148,11 @@ function setMax(set: readonly Dest[]): Dest | null {
   let moh = most.overhead();
   for (i++; i < n; i++) {
     const d = set[i]!;
-    const doh = d.overhead();
+    const doh = ((d.activeConns << 8) + (k612 ? d.totalConns : d.inactConns)) | 0; // Dest.overhead
     // moh·w_d < doh·w_most
-    if (loadGreater(doh, most.weight, moh, d.weight) && d.weight > 0) {
+    const p = doh * most.weight;
+    const q = moh * d.weight;
+    if ((p > q || (p === q && p >= EXACT_PRODUCTS && exactGreater(doh, most.weight, moh, d.weight))) && d.weight > 0) {
       most = d;
       moh = doh;
     }

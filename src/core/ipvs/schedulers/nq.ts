@@ -3,7 +3,7 @@
  * its weight; otherwise the sed rule applies.
  */
 import type { Dest } from '../dest';
-import { loadGreater, type PacketView, type SchedService, type Scheduler } from './scheduler';
+import { EXACT_PRODUCTS, exactGreater, type PacketView, type SchedService, type Scheduler } from './scheduler';
 
 export class NeverQueue implements Scheduler {
   readonly name = 'nq';
@@ -19,7 +19,14 @@ export class NeverQueue implements Scheduler {
       // The first idle dest in list order wins outright.
       if (d.activeConns === 0) return d;
       const doh = d.activeConns + 1;
-      if (least === null || loadGreater(loh, d.weight, doh, least.weight)) {
+      if (least === null) {
+        least = d;
+        loh = doh;
+        continue;
+      }
+      const p = loh * d.weight;
+      const q = doh * least.weight;
+      if (p > q || (p === q && p >= EXACT_PRODUCTS && exactGreater(loh, d.weight, doh, least.weight))) {
         least = d;
         loh = doh;
       }

@@ -108,17 +108,16 @@ export function jiffies(ctx: SchedContext): number {
   return Math.floor(ctx.now() / (1_000_000 / HZ));
 }
 
-const TWO_53 = 9007199254740992;
+/** 2^53: products of C ints below this are exact as doubles. */
+export const EXACT_PRODUCTS = 9007199254740992;
 
 /**
- * `(__s64)loh * w_d > (__s64)doh * w_least`, the division-free load comparison of wlc, sed,
- * nq, lblc and lblcr. Doubles are exact below 2^53 and rounding is monotonic, so only equal
- * rounded products that large need the exact (BigInt) check — never with real counts.
+ * The slow half of the kernel's division-free load comparison
+ * `(__s64)loh * w_d > (__s64)doh * w_least` (wlc, sed, nq, lblc, lblcr). Schedulers test
+ * `p > q` on doubles inline — exact below 2^53, and rounding is monotonic, so a different
+ * rounded result is always right — and only equal products that large come here.
+ * Kept out of the hot loops: a shared helper there defeats V8's inlining.
  */
-export function loadGreater(loh: number, dw: number, doh: number, lw: number): boolean {
-  const a = loh * dw;
-  const b = doh * lw;
-  if (a !== b) return a > b;
-  if (a < TWO_53 && a > -TWO_53) return false;
+export function exactGreater(loh: number, dw: number, doh: number, lw: number): boolean {
   return BigInt(loh) * BigInt(dw) > BigInt(doh) * BigInt(lw);
 }

@@ -3,7 +3,7 @@
  * conns are ignored, so both kernels agree.
  */
 import type { Dest } from '../dest';
-import { loadGreater, type PacketView, type SchedService, type Scheduler } from './scheduler';
+import { EXACT_PRODUCTS, exactGreater, type PacketView, type SchedService, type Scheduler } from './scheduler';
 
 export class ShortestExpectedDelay implements Scheduler {
   readonly name = 'sed';
@@ -32,7 +32,9 @@ export class ShortestExpectedDelay implements Scheduler {
       const d = ds[i]!;
       if (d.overload) continue;
       const doh = d.activeConns + 1;
-      if (loadGreater(loh, d.weight, doh, lw)) {
+      const p = loh * d.weight;
+      const q = doh * lw;
+      if (p > q || (p === q && p >= EXACT_PRODUCTS && exactGreater(loh, d.weight, doh, lw))) {
         least = d;
         loh = doh;
         lw = d.weight;

@@ -1,0 +1,10 @@
+import { Lab } from './src/core/lab';
+import { heavyScenario } from './test/bench/scenarios';
+const g = (globalThis as any).gc;
+g(); const base = process.memoryUsage().heapUsed;
+const lab = Lab.of(heavyScenario({ mode: 'route', servers: 16, rate: 10000, serviceMs: 60000, workers: 100000 }));
+g(); const built = process.memoryUsage().heapUsed;
+lab.advance(10_000_000);
+let est = 0; for (const n of lab.nodes.values()) if (n.web) for (const s of n.host!.tcp.sockets()) if (s.state === 'ESTABLISHED') est++;
+g(); const used = process.memoryUsage().heapUsed;
+console.log('server ESTABLISHED', est, 'ipvs conns', lab.nodes.get('director')!.ipvs!.conns.size, 'heap MB', ((used - base)/1e6).toFixed(1), 'lab build MB', ((built-base)/1e6).toFixed(1), 'events pending', lab.world.engine.pending);
