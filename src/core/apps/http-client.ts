@@ -89,7 +89,9 @@ class HttpRequest implements TcpHandlers {
     if (this.finished) return;
     this.finished = true;
     this.deadline?.cancel();
-    const res: HttpResult = { ...r, tStart: this.tStart, tDone: this.host.world.now };
+    const res = r as HttpResult;
+    res.tStart = this.tStart;
+    res.tDone = this.host.world.now;
     if (this.tConnected !== undefined) res.tConnected = this.tConnected;
     this.done(res, this.host);
   }

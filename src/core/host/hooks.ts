@@ -37,6 +37,7 @@ export class Hooks {
 
   run(point: HookPoint, pkt: Ipv4, ctx: HookCtx): Ipv4 | null {
     const list = this.table[point];
+    if (list.length === 0) return pkt;
     let p: Ipv4 | null = pkt;
     for (let i = 0; i < list.length && p; i++) p = list[i]!.fn(p, ctx);
     return p;

@@ -152,6 +152,7 @@ export class Host {
     if (!dev) return false;
     if (dev.adminUp === up) return true;
     dev.adminUp = up;
+    this.routes.invalidate();
     if (!up) {
       this.routes.remove((r) => r.dev === dev);
       this.neigh.flush(dev);
@@ -248,19 +249,25 @@ export class Host {
       this.drop('martian', 'packet on lo for a non-local address', { ip: pkt });
       return;
     }
-    if (dev.kind !== 'loopback' && !isMulticast(dst)) {
-      const bad = this.validateSource(dev, pkt.src);
-      if (bad) {
-        this.drop(bad, bad === 'rp-filter' ? `reverse-path filter on ${dev.name}: the route back to ${ipStr(pkt.src)} does not leave ${dev.name}` : `martian source ${ipStr(pkt.src)} on ${dev.name}`, { ip: pkt });
-        return;
-      }
-    }
     if (local) {
+      if (dev.kind !== 'loopback' && !isMulticast(dst) && !this.sourceOk(dev, pkt)) return;
       const p = this.hooks.run('localIn', pkt, { inDev: dev });
       if (p) this.localDeliver(p, dev);
       return;
     }
     this.forward(dev, pkt, srcMac);
+  }
+
+  /**
+   * ip_route_input_slow validates the source only for a local destination and, in
+   * __mkroute_input, for a packet it will forward; a packet it cannot route (not
+   * forwarding, no route) is dropped before any reverse-path check.
+   */
+  private sourceOk(dev: Iface, pkt: Ipv4): boolean {
+    const bad = this.validateSource(dev, pkt.src);
+    if (!bad) return true;
+    this.drop(bad, bad === 'rp-filter' ? `reverse-path filter on ${dev.name}: the route back to ${ipStr(pkt.src)} does not leave ${dev.name}` : `martian source ${ipStr(pkt.src)} on ${dev.name}`, { ip: pkt });
+    return false;
   }
 
   /** fib_validate_source: martian source, then rp_filter (1 strict, 2 loose), value = max(all, dev). */
@@ -274,7 +281,10 @@ export class Host {
       this.counters.reversePathFilter++;
       return 'rp-filter';
     }
-    if (mode === 1 && back.dev !== dev) {
+    // __fib_validate_source: the route back leaves another device. Strict mode rejects; so
+    // does any mode when the input device has no address at all (no_addr → last_resort),
+    // e.g. a tunl0 brought up with the VIP on lo instead.
+    if (back.dev !== dev && (mode === 1 || dev.addrs.length === 0)) {
       this.counters.reversePathFilter++;
       return 'rp-filter';
     }
@@ -294,6 +304,7 @@ export class Host {
       this.icmpError(pkt, 3, 0); // net unreachable
       return;
     }
+    if (!this.sourceOk(inDev, pkt)) return;
     if (pkt.ttl <= 1) {
       this.drop('ttl-exceeded', `TTL exceeded at ${this.name}`, { ip: pkt });
       this.icmpError(pkt, 11, 0);
@@ -360,7 +371,10 @@ export class Host {
       return;
     }
     if (!tun.adminUp || pkt.l4.kind !== 'ipip') {
+      // ip_tunnel_lookup finds no tunnel (the fallback tunl0 must be up), ipip_rcv declines
+      // and tunnel4_rcv answers ICMP port unreachable.
       this.drop('tunnel-down', `${this.name}: tunl0 is down, the IP-in-IP packet is dropped`, { ip: pkt });
+      this.icmpError(pkt, 3, 3);
       return;
     }
     void dev;

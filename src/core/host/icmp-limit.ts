@@ -11,8 +11,9 @@ export class IcmpLimiter {
     if (interval <= 0) return true;
     let p = this.peers.get(peer);
     if (!p) {
-      // A new inet_peer starts with rate_last = 0, so its bucket is already full.
-      p = { tokens: 0, last: 0 };
+      // A new inet_peer starts with rate_last = 0 while jiffies are far past it, so its
+      // bucket is already full — even at the lab's time 0.
+      p = { tokens: BURST * interval, last: now };
       this.peers.set(peer, p);
     }
     p.tokens = Math.min(BURST * interval, p.tokens + (now - p.last));

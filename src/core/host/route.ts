@@ -21,9 +21,25 @@ export interface Route {
 
 export class RouteTable {
   routes: Route[] = [];
+  /** Lookups by destination since the last change (every forwarded packet looks up). */
+  private cache = new Map<Ip, Route | null>();
+
+  /** Forget cached lookups: called on every change, including interface state. */
+  invalidate(): void {
+    this.cache.clear();
+  }
 
   /** Longest prefix, then lowest metric, then first added; skips routes over downed interfaces. */
   lookup(dst: Ip): Route | undefined {
+    const c = this.cache.get(dst);
+    if (c !== undefined) return c ?? undefined;
+    const r = this.scan(dst);
+    if (this.cache.size > 65536) this.cache.clear();
+    this.cache.set(dst, r ?? null);
+    return r;
+  }
+
+  private scan(dst: Ip): Route | undefined {
     let best: Route | undefined;
     for (const r of this.routes) {
       if (!r.dev.adminUp) continue;
@@ -41,12 +57,14 @@ export class RouteTable {
     const dst = networkOf(r.dst, r.len);
     if (this.routes.some((x) => x.dst === dst && x.len === r.len && x.metric === r.metric)) return false;
     this.routes.push({ ...r, dst });
+    this.cache.clear();
     return true;
   }
 
   remove(pred: (r: Route) => boolean): Route[] {
     const gone = this.routes.filter(pred);
     this.routes = this.routes.filter((r) => !pred(r));
+    this.cache.clear();
     return gone;
   }
 

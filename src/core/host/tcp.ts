@@ -333,9 +333,11 @@ export class TcpSocket {
       switch (this.state) {
         case 'ESTABLISHED':
           this.state = 'CLOSE_WAIT';
-          this.sendAck();
           needAck = false;
           this.handlers.onPeerClosed?.(this);
+          // An application that closes at once sends FIN+ACK, which acknowledges the peer's
+          // FIN too (Linux delays the pure ACK, so the capture shows one F. segment).
+          if (this.state === 'CLOSE_WAIT') this.sendAck();
           break;
         case 'FIN_WAIT1':
           this.state = 'CLOSING';

@@ -6,7 +6,7 @@
  * and a timer that fires early re-arms itself at `expires`. Restarting a timer on every
  * packet (as the kernel's mod_timer does) would cost a heap push per packet here.
  */
-import { Conn } from './conn';
+import { Conn, IP_VS_CONN_F_MASQ } from './conn';
 import { TupleMap } from '../sim/tuple-map';
 
 const PROTO_ID: Record<string, number> = { tcp: 6, udp: 17, ip: 0 };
@@ -33,7 +33,12 @@ export class ConnTable {
   /** ip_vs_conn_out_get: NAT entries match the real server as source, others the VIP. */
   lookupOut(proto: string, caddr: number, cport: number, saddr: number, sport: number): Conn | undefined {
     const p = pid(proto);
-    return this.byRip.get(caddr, cport, saddr, sport, p) ?? this.byVip.get(caddr, cport, saddr, sport, p);
+    const nat = this.byRip.get(caddr, cport, saddr, sport, p);
+    if (nat) return nat;
+    // byVip holds NAT entries too; ip_vs_conn_out_get compares a MASQ entry's daddr:dport
+    // only, so a packet from VIP:vport never matches a NAT entry.
+    const c = this.byVip.get(caddr, cport, saddr, sport, p);
+    return c && c.fwd !== IP_VS_CONN_F_MASQ ? c : undefined;
   }
 
   lookupTemplate(proto: string, caddr: number, vaddr: number, vport: number): Conn | undefined {

@@ -30,6 +30,12 @@ export interface DestSpec {
   fwd?: FwdMethod;
   uThreshold?: number;
   lThreshold?: number;
+  /** `--tun-type` of a tunnel dest: IP_VS_CONN_F_TUNNEL_TYPE_* (0 ipip, 1 gue, 2 gre). Default 0. */
+  tunType?: number;
+  /** `--tun-port` (gue), 0 if none. */
+  tunPort?: number;
+  /** IP_VS_TUNNEL_ENCAP_FLAG_* (0 nocsum, 1 csum, 2 remcsum). Default 0. */
+  tunFlags?: number;
 }
 
 /** The service a dest was created for (dest->vaddr/vport/vfwmark/protocol). */
@@ -47,6 +53,13 @@ export class Dest {
   fwd: FwdMethod = 'route';
   uThreshold = 0;
   lThreshold = 0;
+  /**
+   * Tunnel encapsulation as configured (dest->tun_type/tun_port/tun_flags). Shown by
+   * `ipvsadm --tun-info` and saved by `-S`; the simulated data path encapsulates ipip only.
+   */
+  tunType = 0;
+  tunPort = 0;
+  tunFlags = 0;
   /** IP_VS_DEST_F_AVAILABLE (6.1) / IP_VS_DEST_CF_AVAILABLE (6.12): cleared while in the trash. */
   available = false;
   /** IP_VS_DEST_F_OVERLOAD. */
@@ -167,6 +180,9 @@ export class Dest {
     if (add || weight !== 0) this.lastWeight = weight;
     this.weight = weight;
     this.fwd = spec.fwd ?? 'route';
+    this.tunType = spec.tunType ?? 0;
+    this.tunPort = spec.tunPort ?? 0;
+    this.tunFlags = spec.tunFlags ?? 0;
     this.available = true;
     const u = spec.uThreshold ?? 0;
     const l = spec.lThreshold ?? 0;

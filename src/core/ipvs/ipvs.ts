@@ -7,12 +7,12 @@
  * ip_vs_sched_persist) as described in ipvs-datapath.md §3–§10.
  */
 import type { Host } from '../host/host';
-import type { Ipv4, Tcp } from '../net/packet';
+import type { Ipv4, Tcp, Udp } from '../net/packet';
 import { ACK, RST, SYN } from '../net/packet';
 import { ipStr, parseIp } from '../net/addr';
-import type { KernelProfile } from './kernel';
+import { HZ, type KernelProfile } from './kernel';
 import { Service, IP_VS_SVC_F_PERSISTENT, IP_VS_SVC_F_ONEPACKET, SCHED_FLAG_BITS, type ServiceSpec } from './service';
-import { DestTrash, type IpvsStats } from './dest';
+import { DestTrash, type Dest, type IpvsStats } from './dest';
 import { schedContext } from './schedulers/index';
 import type { PacketView } from './schedulers/scheduler';
 import { Conn, IP_VS_CONN_F_INACTIVE, IP_VS_CONN_F_MASQ, IP_VS_CONN_F_NOOUTPUT, IP_VS_CONN_F_ONE_PACKET, IP_VS_CONN_F_TEMPLATE, fwdFlag, type ConnProto } from './conn';
@@ -162,6 +162,45 @@ export class Ipvs {
     this.services.splice(this.services.indexOf(svc), 1);
     this.estimators.delete(svc.stats);
     this.host.ctl('ipvs', `service deleted: ${svcName(svc)}`);
+    // __ip_vs_del_service → __ip_vs_del_dest for each dest: the same queued flush as -d.
+    this.enqueueExpireNodest();
+  }
+
+  /**
+   * ipvsadm -d (ip_vs_del_dest → __ip_vs_del_dest): the dest goes to the trash, and with
+   * expire_nodest_conn=1 the flush of its entries is queued (ip_vs_enqueue_expire_nodest_conns,
+   * delayed work of 1 jiffy). Use this rather than Service.delDest so the flush happens.
+   */
+  delDest(svc: Service, addr: number, port: number): Dest {
+    const d = svc.delDest(addr, port);
+    this.enqueueExpireNodest();
+    return d;
+  }
+
+  private nodestFlushQueued = false;
+
+  private enqueueExpireNodest(): void {
+    if (this.sysctl('expire_nodest_conn') === 0 || this.nodestFlushQueued) return;
+    this.nodestFlushQueued = true;
+    this.host.world.engine.after(1_000_000 / HZ, () => {
+      this.nodestFlushQueued = false;
+      this.expireNodestFlush();
+    });
+  }
+
+  /**
+   * ip_vs_expire_nodest_conn_flush (§7): every entry whose dest is no longer AVAILABLE is
+   * deleted, templates included; an entry still controlling others is skipped, but its
+   * template goes as soon as its last controlled entry is deleted.
+   */
+  private expireNodestFlush(): void {
+    for (const cp of [...this.conns.all]) {
+      const dest = cp.dest;
+      if (cp.dead || !dest || dest.available || cp.nControl > 0) continue;
+      const ct = cp.control;
+      this.expire(cp, true);
+      if (ct && ct.nControl === 0) this.expire(ct, true);
+    }
   }
 
   /** ipvsadm -Z: counters keep running; the shown values restart from zero. */
@@ -375,7 +414,7 @@ export class Ipvs {
     const l4 = pkt.l4;
     if (l4.kind !== 'tcp' && l4.kind !== 'udp') return pkt;
     const cp = this.conns.lookupOut(l4.kind, pkt.dst, l4.dport, pkt.src, l4.sport);
-    if (!cp) return pkt;
+    if (!cp) return this.natIcmpSend(pkt, l4);
     const dest = cp.dest;
     if (dest && dest.available) {
       count(dest.stats, pkt.len, false);
@@ -391,6 +430,21 @@ export class Ipvs {
       tr.emit({ type: 'ip.forward', t: this.host.world.now, node: this.host.name, before: pkt, after: out, why: `IPVS NAT reply: source ${ipStr(pkt.src)}:${l4.sport} rewritten to the VIP ${ipStr(cp.vaddr)}:${cp.vport}` });
     }
     return out;
+  }
+
+  /**
+   * ip_vs_out_hook without an entry: with nat_icmp_send=1, a packet from a configured NAT
+   * real server (ip_vs_has_real_service: proto, RIP, port, method MASQ) gets ICMP port
+   * unreachable and is dropped — TCP RSTs excepted (§3).
+   */
+  private natIcmpSend(pkt: Ipv4, l4: Tcp | Udp): Ipv4 | null {
+    if (this.sysctl('nat_icmp_send') === 0) return pkt;
+    if (l4.kind === 'tcp' && l4.flags & RST) return pkt;
+    const real = this.services.some((s) => (s.proto === l4.kind || s.fwmark !== 0) && s.dests.some((d) => d.addr === pkt.src && d.port === l4.sport && d.fwd === 'masq'));
+    if (!real) return pkt;
+    this.host.drop('ipvs-no-dest', `IPVS: reply from the real server ${ipStr(pkt.src)}:${l4.sport} matches no connection (nat_icmp_send=1): ICMP port unreachable to it`, { ip: pkt });
+    this.host.icmpError(pkt, 3, 3);
+    return null;
   }
 
   // ------------------------------------------------------------------ states and timers

@@ -59,7 +59,12 @@ export interface ServiceSpec {
   timeout?: number;
   /** Persistence netmask as uint32 (default 255.255.255.255). */
   netmask?: number;
+  /** Persistence engine (`--pe sip`); '' = none. */
+  pe?: string;
 }
+
+/** Persistence engines the kernel has modules for (ip_vs_pe_sip). */
+export const PE_NAMES: readonly string[] = ['sip'];
 
 export interface ServiceOptions {
   kernel: KernelProfile;
@@ -78,6 +83,8 @@ export class Service implements SchedService, DestOwner {
   flags: number;
   timeout: number;
   netmask: number;
+  /** Persistence engine name, '' for none (svc->pe). */
+  peName: string;
   readonly kernel: KernelProfile;
   readonly ctx: SchedContext;
   readonly trash: DestTrash;
@@ -98,6 +105,8 @@ export class Service implements SchedService, DestOwner {
     this.flags = spec.flags ?? 0;
     this.timeout = spec.timeout ?? 0;
     this.netmask = spec.netmask ?? 0xffffffff;
+    this.peName = spec.pe ?? '';
+    if (this.peName && !PE_NAMES.includes(this.peName)) throw new IpvsError('ENOENT', 'Scheduler or persistence engine not found');
     this.kernel = opts.kernel;
     this.ctx = opts.ctx;
     this.trash = opts.trash ?? new DestTrash(opts.ctx);
@@ -158,6 +167,29 @@ export class Service implements SchedService, DestOwner {
       this.scheduler = null;
     }
     this.bindScheduler(next);
+  }
+
+  /**
+   * ip_vs_edit_service (`ipvsadm -E`): the whole service spec is replaced, so an option the
+   * user left out reverts to its default. The scheduler and engine are looked up first;
+   * nothing changes if either is unknown (ENOENT).
+   */
+  edit(spec: Pick<ServiceSpec, 'sched' | 'flags' | 'timeout' | 'netmask' | 'pe'>): void {
+    const name = spec.sched ?? 'wlc';
+    const next = name === this.schedName ? undefined : this.lookupScheduler(name);
+    const pe = spec.pe ?? '';
+    if (pe && !PE_NAMES.includes(pe)) throw new IpvsError('ENOENT', 'Scheduler or persistence engine not found');
+    if (next !== undefined) {
+      if (this.scheduler) {
+        this.scheduler.doneService?.(this);
+        this.scheduler = null;
+      }
+      this.bindScheduler(next);
+    }
+    this.flags = spec.flags ?? 0;
+    this.timeout = spec.timeout ?? 0;
+    this.netmask = spec.netmask ?? 0xffffffff;
+    this.peName = pe;
   }
 
   /** ip_vs_schedule's call into the scheduler. No conn is created, no counter moves. */

@@ -23,6 +23,8 @@ export const TCP_HLEN = 20;
 export const UDP_HLEN = 8;
 export const ICMP_HLEN = 8;
 export const ARP_LEN = 28;
+/** Most of the offending packet an ICMP error carries: 576 - IP_HLEN - ICMP_HLEN. */
+export const ICMP_ERR_QUOTE_MAX = 576 - 20 - 8;
 
 /** TCP flag bits, as on the wire. */
 export const FIN = 0x01;
@@ -124,7 +126,9 @@ export function l4Len(l4: L4): number {
     case 'udp':
       return UDP_HLEN + l4.plen;
     case 'icmp':
-      return ICMP_HLEN + ('orig' in l4 ? IP_HLEN + 8 : l4.plen);
+      // An ICMP error quotes as much of the original as fits in 576 bytes (icmp_send:
+      // room = 576 - IP header - ICMP header), so tcpdump shows "length 92" for a ping.
+      return ICMP_HLEN + ('orig' in l4 ? Math.min(l4.orig.len, ICMP_ERR_QUOTE_MAX) : l4.plen);
     case 'ipip':
       return l4.inner.len;
     case 'vrrp':

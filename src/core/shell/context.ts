@@ -29,6 +29,8 @@ export interface CmdCtx {
   tty(text: string): void;
   readonly sys: NodeSys;
   readonly sh: ShellApi;
+  /** Started with `&`: a tool that can run in the background registers a job and returns. */
+  readonly background: boolean;
   /**
    * Run the simulation until `done()` or `maxUs` of simulated time have passed (or the
    * `timeout` command's deadline). Commands run from scenario events do not wait.
@@ -51,9 +53,18 @@ export interface Job {
   readonly pid: number;
   readonly node: string;
   readonly cmdline: string;
-  running: boolean;
+  /** Started with `&`: bash announced it and will report its end. */
+  readonly announce: boolean;
+  /** undefined while running; then how `jobs` reports the end. */
+  ended: 'Done' | 'Terminated' | 'Killed' | undefined;
   /** SIGTERM: stop and print what the tool prints when terminated. */
   stop(): void;
+}
+
+export interface JobSpec {
+  readonly cmdline: string;
+  readonly announce: boolean;
+  readonly stop: () => void;
 }
 
 export interface ShellApi {
@@ -61,18 +72,27 @@ export interface ShellApi {
   /** Run a whole command line on `node` as `ssh node LINE` does, returning its exit status. */
   runRemote(node: string, line: string, ctx: CmdCtx): number;
   login(node: string): void;
+  /** Leave an ssh session (prints bash's `logout` and ssh's closing line). */
   logout(code: number): number;
+  /** How many ssh sessions deep the terminal is. */
   readonly depth: number;
   history(): readonly string[];
+  /** Number of the first entry `history()` returns, minus one. */
+  histBase(): number;
   clearHistory(): void;
   readonly jobs: Job[];
-  addJob(make: (id: number, pid: number, write: (text: string) => void) => Omit<Job, 'id' | 'pid' | 'node' | 'running'> & { running?: boolean }, cmdline: string): Job;
+  /** Register a background job; `write` prints to the terminal whenever the job has output. */
+  addJob(spec: JobSpec): { job: Job; write: (text: string) => void };
+  /** The job ended by itself (bash reports `Done` before the next prompt). */
+  endJob(job: Job, how: 'Done' | 'Terminated' | 'Killed'): void;
   getVar(name: string): string | undefined;
   setVar(name: string, value: string): void;
   nodeSys(name: string): NodeSys | undefined;
-  /** Run a command line (for `timeout`, `$(...)`), with this context's streams. */
+  /** Run `argv` as a command with this context's streams; with a deadline, as `timeout` does. */
   exec(argv: readonly string[], ctx: CmdCtx, deadlineUs?: number): number;
   nextPid(): number;
+  cwd(): string;
+  setCwd(path: string): void;
 }
 
 const HOSTS_HEAD = '127.0.0.1\tlocalhost\n';
@@ -109,6 +129,7 @@ export class NodeSys {
     }
     this.fs.write('/etc/hosts', this.hostsFile());
     this.fs.write('/etc/sysctl.conf', SYSCTL_CONF);
+    this.fs.write('/etc/hostname', name + '\n');
   }
 
   get node(): LabNode {
@@ -169,7 +190,6 @@ export class NodeSys {
   read(path: string): ReadResult {
     if (path === '/proc' || path.startsWith('/proc/')) return this.readProc(path);
     if (path === '/dev/null') return { ok: true, data: '' };
-    if (path === '/etc/hostname') return { ok: true, data: this.hostname + '\n' };
     return this.fs.read(path);
   }
 
@@ -195,9 +215,6 @@ export class NodeSys {
     if (path === '/proc' || path.startsWith('/proc/')) {
       return { ok: false, err: this.read(path).ok ? 'Permission denied' : 'No such file or directory' };
     }
-    if (path === '/etc/hostname') {
-      this.fs.write(path, data, append);
-    }
     return this.fs.write(path, data, append);
   }
 
@@ -209,7 +226,6 @@ export class NodeSys {
     if (!this.fs.isDir(path)) return undefined;
     const names = this.fs.list(path);
     if (path === '/') return [...new Set([...names, 'dev', 'proc'])].sort();
-    if (path === '/etc') return [...new Set([...names, 'hostname'])].sort();
     return names;
   }
 

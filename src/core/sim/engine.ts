@@ -4,6 +4,12 @@
  * Events at the same time run in the order they were scheduled (ties broken by a
  * sequence number, as ns-3's EventKey does), so a run is a pure function of the
  * scenario, the seed and the command log. Nothing here reads wall-clock time.
+ *
+ * The queue has two tiers, like a calendar queue: a binary heap holds the events of the
+ * current one-second bucket and earlier; later events (TIME_WAIT, connection timeouts,
+ * curl deadlines — most of them far away and many cancelled) wait in per-second buckets
+ * and join the heap when their second comes. The heap stays small and fast; the order
+ * of events is exactly the one a single heap would give.
  */
 
 export type Micros = number;
@@ -34,9 +40,16 @@ class Slot implements Timer {
 
 const RECYCLE = Symbol('recycle');
 
-/** A binary min-heap on (at, seq). Cancelled slots stay in the heap with fn = null and are skipped. */
+/** Width of a far bucket. */
+const BUCKET_US = 1_000_000;
+
+function before(x: Slot, y: Slot): boolean {
+  return x.at < y.at || (x.at === y.at && x.seq < y.seq);
+}
+
+/** A binary min-heap on (at, seq). Cancelled slots stay until popped or swept. */
 class EventHeap {
-  private items: Slot[] = [];
+  items: Slot[] = [];
   get size(): number {
     return this.items.length;
   }
@@ -56,21 +69,23 @@ class EventHeap {
     }
     a[i] = s;
   }
-  liveCount(): number {
-    let n = 0;
-    for (const x of this.items) if (x.fn) n++;
-    return n;
+  pop(): Slot | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length === 0 || last === undefined) return top;
+    this.siftDown(0, last);
+    return top;
   }
-  /** Drop every slot whose callback is gone and restore the heap order (Floyd's heapify). */
+  /** Drop every cancelled slot and restore the heap order (Floyd's heapify). */
   compact(): void {
     const a = this.items.filter((x) => x.fn !== null);
     this.items = a;
-    for (let i = (a.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
+    for (let i = (a.length >> 1) - 1; i >= 0; i--) this.siftDown(i, a[i]!);
   }
-  private siftDown(i0: number): void {
+  private siftDown(i0: number, x: Slot): void {
     const a = this.items;
     const n = a.length;
-    const x = a[i0]!;
     let i = i0;
     for (;;) {
       const l = 2 * i + 1;
@@ -83,37 +98,21 @@ class EventHeap {
     }
     a[i] = x;
   }
-  pop(): Slot | undefined {
-    const a = this.items;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length === 0 || last === undefined) return top;
-    let i = 0;
-    const n = a.length;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      const c = r < n && before(a[r]!, a[l]!) ? r : l;
-      if (before(last, a[c]!)) break;
-      a[i] = a[c]!;
-      i = c;
-    }
-    a[i] = last;
-    return top;
-  }
-}
-
-function before(x: Slot, y: Slot): boolean {
-  return x.at < y.at || (x.at === y.at && x.seq < y.seq);
 }
 
 export class Engine {
   private heap = new EventHeap();
+  /** Far events by bucket index; `loaded` is the last bucket whose events are in the heap. */
+  private far = new Map<number, Slot[]>();
+  private farKeys: number[] = [];
+  private farCount = 0;
+  private loaded = 0;
   private seq = 0;
   private _now: Micros = 0;
-  /** Heap size at which cancelled slots are next swept out. */
-  private compactAt = 4096;
+  /** Queue sizes at which cancelled slots are next swept out. */
+  private heapCompactAt = 4096;
+  private farCompactAt = 65536;
+  private pool: Slot[] = [];
   /** Number of events executed since the start: handy for benchmarks and stepping. */
   executed = 0;
 
@@ -123,12 +122,22 @@ export class Engine {
 
   /** Events still waiting to run (cancelled ones excluded). O(n): for tests and tools. */
   get pending(): number {
-    return this.heap.liveCount();
+    let n = 0;
+    for (const s of this.heap.items) if (s.fn) n++;
+    for (const b of this.far.values()) for (const s of b) if (s.fn) n++;
+    return n;
   }
 
   /** Run `fn` after `delay` microseconds (rounded down to an integer, never negative). */
   after(delay: Micros, fn: () => void): Timer {
     return this.at(this._now + Math.max(0, Math.floor(delay)), fn);
+  }
+
+  at(time: Micros, fn: () => void): Timer {
+    const t = time > this._now ? Math.floor(time) : this._now;
+    const slot = new Slot(t, this.seq++, fn, undefined);
+    this.push(slot);
+    return slot;
   }
 
   /**
@@ -144,26 +153,6 @@ export class Engine {
 
   atWith<T>(time: Micros, fn: (arg: T) => void, arg: T): Timer {
     return this.afterWith(time - this._now, fn, arg);
-  }
-
-  at(time: Micros, fn: () => void): Timer {
-    const t = time > this._now ? Math.floor(time) : this._now;
-    const slot = new Slot(t, this.seq++, fn, undefined);
-    this.push(slot);
-    return slot;
-  }
-
-  /**
-   * Cancelled slots stay in the heap until popped; when the heap doubles, it is swept so
-   * timers that are usually cancelled (curl deadlines) cannot make it grow without bound.
-   */
-  private push(slot: Slot): void {
-    const heap = this.heap;
-    heap.push(slot);
-    if (heap.size > this.compactAt) {
-      heap.compact();
-      this.compactAt = Math.max(4096, heap.size * 2);
-    }
   }
 
   /**
@@ -182,47 +171,99 @@ export class Engine {
       this.push(new Slot(t, this.seq++, fn, RECYCLE));
     }
   }
-  private pool: Slot[] = [];
 
+  private push(slot: Slot): void {
+    const b = Math.floor(slot.at / BUCKET_US);
+    if (b <= this.loaded) {
+      const heap = this.heap;
+      heap.push(slot);
+      if (heap.size > this.heapCompactAt) {
+        heap.compact();
+        this.heapCompactAt = Math.max(4096, heap.size * 2);
+      }
+      return;
+    }
+    let bucket = this.far.get(b);
+    if (!bucket) {
+      bucket = [];
+      this.far.set(b, bucket);
+      insertSorted(this.farKeys, b);
+    }
+    bucket.push(slot);
+    if (++this.farCount > this.farCompactAt) this.compactFar();
+  }
+
+  /** Sweep cancelled slots out of the far buckets (curl deadlines are nearly all cancelled). */
+  private compactFar(): void {
+    let n = 0;
+    for (const [k, b] of this.far) {
+      const live = b.filter((s) => s.fn !== null);
+      if (live.length === 0) {
+        this.far.delete(k);
+        this.farKeys.splice(this.farKeys.indexOf(k), 1);
+      } else this.far.set(k, live);
+      n += live.length;
+    }
+    this.farCount = n;
+    this.farCompactAt = Math.max(65536, n * 2);
+  }
+
+  /** Move the next far bucket into the heap. */
+  private loadNext(): boolean {
+    const k = this.farKeys.shift();
+    if (k === undefined) return false;
+    const bucket = this.far.get(k)!;
+    this.far.delete(k);
+    this.farCount -= bucket.length;
+    this.loaded = k;
+    for (const s of bucket) if (s.fn) this.heap.push(s);
+    return true;
+  }
+
+  /** The next live slot, loading far buckets as needed; undefined when idle. */
+  private peekLive(): Slot | undefined {
+    const heap = this.heap;
+    for (;;) {
+      const top = heap.peek();
+      const nextFar = this.farKeys[0];
+      if (top && (nextFar === undefined || top.at < nextFar * BUCKET_US)) {
+        if (top.fn) return top;
+        heap.pop();
+        continue;
+      }
+      if (!this.loadNext()) return top?.fn ? top : undefined;
+    }
+  }
 
   /** Time of the next event that will run, or undefined when idle. */
   nextAt(): Micros | undefined {
-    this.dropCancelled();
-    return this.heap.peek()?.at;
+    return this.peekLive()?.at;
   }
 
   /** Run exactly one event. Returns false when there was none. */
   step(): boolean {
-    this.dropCancelled();
-    const s = this.heap.pop();
-    if (!s || !s.fn) return false;
-    const fn = s.fn;
-    s.fn = null;
-    this._now = s.at;
-    this.executed++;
-    const arg = s.arg;
-    if (arg === RECYCLE) this.pool.push(s);
-    fn(arg);
+    const s = this.peekLive();
+    if (!s) return false;
+    this.heap.pop();
+    this.run(s);
     return true;
   }
 
   /** Run every event due at or before `time`, then set the clock to `time`. */
   runUntil(time: Micros): void {
-    const heap = this.heap;
     for (;;) {
-      const s = heap.peek();
+      const s = this.peekLive();
       if (!s || s.at > time) break;
-      heap.pop();
-      const fn = s.fn;
-      if (!fn) continue;
-      s.fn = null;
-      this._now = s.at;
-      this.executed++;
-      const arg = s.arg;
-      if (arg === RECYCLE) this.pool.push(s);
-      fn(arg);
+      this.heap.pop();
+      this.run(s);
     }
-    if (time > this._now) this._now = Math.floor(time);
+    if (time > this._now) {
+      this._now = Math.floor(time);
+      const b = Math.floor(this._now / BUCKET_US);
+      // Keep the invariant "buckets up to `loaded` live in the heap" for the new now.
+      while (this.farKeys.length > 0 && this.farKeys[0]! <= b) this.loadNext();
+      if (b > this.loaded) this.loaded = b;
+    }
   }
 
   runFor(duration: Micros): void {
@@ -232,17 +273,31 @@ export class Engine {
   /** Run until no event is left, or until `limit` (a guard against periodic timers). */
   runUntilIdle(limit: Micros = Number.MAX_SAFE_INTEGER): void {
     for (;;) {
-      const next = this.nextAt();
-      if (next === undefined || next > limit) return;
-      this.step();
+      const s = this.peekLive();
+      if (!s || s.at > limit) return;
+      this.heap.pop();
+      this.run(s);
     }
   }
 
-  private dropCancelled(): void {
-    for (;;) {
-      const top = this.heap.peek();
-      if (!top || top.fn) return;
-      this.heap.pop();
-    }
+  private run(s: Slot): void {
+    const fn = s.fn!;
+    s.fn = null;
+    this._now = s.at;
+    this.executed++;
+    const arg = s.arg;
+    if (arg === RECYCLE) this.pool.push(s);
+    fn(arg);
   }
+}
+
+function insertSorted(a: number[], v: number): void {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  a.splice(lo, 0, v);
 }

@@ -182,3 +182,31 @@ export function only<T>(xs: T[]): T {
 }
 
 export { ip, ipStr };
+
+// ------------------------------------------------------------------ the director alone
+
+/**
+ * Make the director a closed box: everything it transmits is dropped at POSTROUTING, so
+ * packets injected with `inject` are seen by IPVS exactly once and nobody answers.
+ */
+export function isolate(t: TestLab): void {
+  t.host('director').hooks.add('postrouting', 1000, () => null);
+}
+
+export const CIP = '203.0.113.10';
+
+/**
+ * A segment as it reaches the director: 'in' = client → VIP:vport on the outside NIC,
+ * 'out' = real server → client on the inside NIC (through FORWARD: NAT replies).
+ */
+export function inject(t: TestLab, dir: 'in' | 'out', flags: number, o: { cport?: number; caddr?: string; vip?: string; vport?: number; rip?: string; rport?: number; plen?: number } = {}): void {
+  const d = t.host('director');
+  const caddr = o.caddr ?? CIP;
+  const cport = o.cport ?? 40000;
+  if (dir === 'in') {
+    const vip = o.vip ?? (d.iface('eth1') ? '172.16.0.100' : '192.168.10.100');
+    d.ipReceive(d.iface('eth0')!, makeIp({ src: ip(caddr), dst: ip(vip), l4: tcp(cport, o.vport ?? 80, flags, o.plen ?? 0), id: 1 }));
+  } else {
+    d.ipReceive(d.iface('eth1')!, makeIp({ src: ip(o.rip ?? '192.168.10.13'), dst: ip(caddr), l4: tcp(o.rport ?? 80, cport, flags, o.plen ?? 0), id: 1 }));
+  }
+}

@@ -1,0 +1,689 @@
+/**
+ * The kernel's side of ipvsadm: the generic-netlink IPVS commands of ip_vs_ctl.c and
+ * ip_vs_sync.c (Linux 6.12), with their checks in the kernel's order and errno results,
+ * applied to the lab's Ipvs.
+ *
+ * The simulated data path carries IPv4 TCP/UDP (and IPv4 fwmark) services. The kernel also
+ * accepts IPv6 and SCTP services and, for tunnels, real servers of the other address
+ * family; those are kept here as configuration only ("foreign": listed, saved, edited,
+ * never hit by a packet), per Ipvs, so that ipvsadm answers as it would.
+ */
+import type { Ipvs, SyncDaemonConf } from '../../ipvs/ipvs';
+import type { Dest, FwdMethod, IpvsStats } from '../../ipvs/dest';
+import { IpvsError, type Service } from '../../ipvs/service';
+import { isSchedulerName } from '../../ipvs/schedulers/index';
+import { S } from '../../ipvs/tcp-states';
+import {
+  IP_VS_CONN_F_DROUTE,
+  IP_VS_CONN_F_LOCALNODE,
+  IP_VS_CONN_F_MASQ,
+  IP_VS_CONN_F_TUNNEL,
+  IP_VS_CONN_F_TUNNEL_TYPE_GUE,
+  IP_VS_STATE_BACKUP,
+  IP_VS_STATE_MASTER,
+  type DaemonUser,
+  type DestUser,
+  type SvcUser,
+  type TimeoutUser,
+} from './entry';
+import { EAFNOSUPPORT, EEXIST, EINVAL, ENODEV, ENOENT, ERANGE, ESRCH } from './errors';
+import { AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, addrEqual, v4, type Af, type InetAddr } from './netdb';
+
+/** struct ip_vs_stats64 as ipvsadm receives it. */
+export interface Stats64 {
+  conns: number;
+  inpkts: number;
+  outpkts: number;
+  inbytes: number;
+  outbytes: number;
+  cps: number;
+  inpps: number;
+  outpps: number;
+  inbps: number;
+  outbps: number;
+}
+
+/** ipvs_dest_entry_t. */
+export interface DestEntry {
+  af: Af;
+  addr: InetAddr;
+  port: number;
+  connFlags: number;
+  weight: number;
+  uThreshold: number;
+  lThreshold: number;
+  activeConns: number;
+  inactConns: number;
+  persistConns: number;
+  tunType: number;
+  tunPort: number;
+  tunFlags: number;
+  stats: Stats64;
+}
+
+/** ipvs_service_entry_t, with its dests in the kernel's list order (newest first). */
+export interface ServiceEntry {
+  af: Af;
+  protocol: number;
+  addr: InetAddr;
+  port: number;
+  fwmark: number;
+  schedName: string;
+  flags: number;
+  timeout: number;
+  netmask: number;
+  peName: string;
+  stats: Stats64;
+  dests: DestEntry[];
+}
+
+export interface DaemonEntry {
+  state: number;
+  mcastIfn: string;
+  syncid: number;
+  syncMaxlen: number;
+  mcastAf: Af;
+  mcastGroup: InetAddr;
+  mcastPort: number;
+  mcastTtl: number;
+}
+
+/** A service or dest the data path cannot carry: configuration only, counters stay 0. */
+interface ForeignDest {
+  af: Af;
+  addr: InetAddr;
+  port: number;
+  connFlags: number;
+  weight: number;
+  uThreshold: number;
+  lThreshold: number;
+  tunType: number;
+  tunPort: number;
+  tunFlags: number;
+  seq: number;
+}
+
+interface ForeignSvc {
+  af: Af;
+  protocol: number;
+  addr: InetAddr;
+  port: number;
+  fwmark: number;
+  schedName: string;
+  flags: number;
+  timeout: number;
+  netmask: number;
+  peName: string;
+  dests: ForeignDest[];
+  seq: number;
+}
+
+interface Ext {
+  seq: number;
+  svcSeq: WeakMap<Service, number>;
+  destSeq: WeakMap<Dest, number>;
+  foreign: ForeignSvc[];
+  /** Dests of the other address family (tunnels) of lab services. */
+  mixed: WeakMap<Service, ForeignDest[]>;
+  /** IPv6 multicast groups of running daemons (SyncDaemonConf holds IPv4 only). */
+  group6: WeakMap<SyncDaemonConf, InetAddr>;
+}
+
+const EXT = new WeakMap<Ipvs, Ext>();
+
+function ext(ipvs: Ipvs): Ext {
+  let e = EXT.get(ipvs);
+  if (!e) {
+    e = { seq: 0, svcSeq: new WeakMap(), destSeq: new WeakMap(), foreign: [], mixed: new WeakMap(), group6: new WeakMap() };
+    EXT.set(ipvs, e);
+  }
+  return e;
+}
+
+const ZERO_STATS: Stats64 = { conns: 0, inpkts: 0, outpkts: 0, inbytes: 0, outbytes: 0, cps: 0, inpps: 0, outpps: 0, inbps: 0, outbps: 0 };
+
+/** Conn table buckets (IP_VS_CONN_TAB_SIZE), the "size" ipvsadm prints. */
+export const CONN_TAB_SIZE = 4096;
+/** IP_VS_VERSION_CODE 1.2.1. */
+export const IPVS_VERSION = 0x010201;
+
+type Found = { kind: 'core'; svc: Service } | { kind: 'foreign'; svc: ForeignSvc };
+
+function fwdOf(connFlags: number): FwdMethod {
+  switch (connFlags & 7) {
+    case IP_VS_CONN_F_MASQ:
+      return 'masq';
+    case IP_VS_CONN_F_TUNNEL:
+      return 'tunnel';
+    case IP_VS_CONN_F_LOCALNODE:
+      return 'local';
+    default:
+      return 'route';
+  }
+}
+
+function connFlagsOf(fwd: FwdMethod): number {
+  switch (fwd) {
+    case 'masq':
+      return IP_VS_CONN_F_MASQ;
+    case 'tunnel':
+      return IP_VS_CONN_F_TUNNEL;
+    case 'local':
+      return IP_VS_CONN_F_LOCALNODE;
+    default:
+      return IP_VS_CONN_F_DROUTE;
+  }
+}
+
+/** The kernel's scheduler modules (6.1 predates ip_vs_twos). */
+function schedulerExists(ipvs: Ipvs, name: string): boolean {
+  if (name === 'none') return true;
+  if (name === 'twos' && ipvs.kernel === '6.1') return false;
+  return isSchedulerName(name);
+}
+
+const PE_NAMES = ['sip'];
+
+/** inet_addr_type / ipv6_addr_type as ip_vs_new_dest tests them: unicast (or local) only. */
+function destAddrOk(a: InetAddr): boolean {
+  if (a.af === AF_INET) {
+    const ip = a.w[0];
+    if (ip >>> 24 === 0 || ip === 0xffffffff) return false; // zeronet, limited broadcast
+    if (ip >>> 28 === 0xe) return false; // multicast
+    return true;
+  }
+  const [w0, w1, w2, w3] = a.w;
+  if (w0 >>> 24 === 0xff) return false; // multicast
+  if (w0 >>> 22 === 0x3fa) return false; // fe80::/10 link-local
+  if (w0 === 0 && w1 === 0 && w2 === 0 && w3 === 0) return false; // ::
+  if (w0 === 0 && w1 === 0 && w2 === 0xffff) return false; // v4-mapped
+  return true; // ::1 is local; the rest is unicast
+}
+
+/** The IPVS control plane of one Ipvs, as ipvsadm's libipvs reaches it over netlink. */
+export class IpvsCtl {
+  private readonly x: Ext;
+
+  constructor(readonly ipvs: Ipvs) {
+    this.x = ext(ipvs);
+  }
+
+  // ---------------------------------------------------------------- lookups
+
+  /** True if the data path can carry this service. */
+  private isCore(s: SvcUser): boolean {
+    return s.af === AF_INET && (s.fwmark !== 0 || s.protocol === IPPROTO_TCP || s.protocol === IPPROTO_UDP);
+  }
+
+  /** __ip_vs_service_find / __ip_vs_svc_fwm_find. */
+  private find(s: SvcUser): Found | undefined {
+    if (this.isCore(s)) {
+      const svc = s.fwmark ? this.ipvs.findFwmarkService(s.fwmark) : this.ipvs.findService(s.protocol === IPPROTO_TCP ? 'tcp' : 'udp', s.addr.w[0], s.port);
+      return svc ? { kind: 'core', svc } : undefined;
+    }
+    const f = this.x.foreign.find((v) =>
+      s.fwmark ? v.fwmark === s.fwmark && v.af === s.af : v.fwmark === 0 && v.af === s.af && v.protocol === s.protocol && v.port === s.port && addrEqual(v.addr, s.addr),
+    );
+    return f ? { kind: 'foreign', svc: f } : undefined;
+  }
+
+  /** ip_vs_genl_parse_service's checks on the identifying attributes. */
+  private checkSvcAttrs(s: SvcUser): number {
+    if (s.af !== AF_INET && s.af !== AF_INET6) return EAFNOSUPPORT;
+    return 0;
+  }
+
+  private nextSeq(): number {
+    return ++this.x.seq;
+  }
+
+  // ---------------------------------------------------------------- services
+
+  /** IPVS_CMD_NEW_SERVICE → ip_vs_add_service. */
+  addService(s: SvcUser): number {
+    const e = this.checkSvcAttrs(s);
+    if (e) return e;
+    if (this.find(s)) return EEXIST;
+    if (!schedulerExists(this.ipvs, s.schedName)) return ENOENT;
+    if (s.peName && !PE_NAMES.includes(s.peName)) return ENOENT;
+    if (s.af === AF_INET6 && (s.netmask < 1 || s.netmask > 128)) return EINVAL;
+    const flags = s.flags & ~0x2;
+    if (this.isCore(s)) {
+      const svc = this.apply(() =>
+        this.ipvs.addService({
+          proto: s.fwmark ? 'tcp' : s.protocol === IPPROTO_TCP ? 'tcp' : 'udp',
+          ...(s.fwmark ? { fwmark: s.fwmark } : { vip: s.addr.w[0], port: s.port }),
+          sched: s.schedName,
+          flags,
+          timeout: s.timeout,
+          netmask: s.netmask >>> 0,
+          pe: s.peName,
+        }),
+      );
+      if (typeof svc === 'number') return svc;
+      this.x.svcSeq.set(svc, this.nextSeq());
+      return 0;
+    }
+    this.x.foreign.push({
+      af: s.af as Af,
+      protocol: s.fwmark ? IPPROTO_TCP : s.protocol,
+      addr: s.fwmark ? v4(0) : s.addr,
+      port: s.fwmark ? 0 : s.port,
+      fwmark: s.fwmark,
+      schedName: s.schedName,
+      flags,
+      timeout: s.timeout,
+      netmask: s.netmask,
+      peName: s.peName,
+      dests: [],
+      seq: this.nextSeq(),
+    });
+    return 0;
+  }
+
+  /** IPVS_CMD_SET_SERVICE → ip_vs_edit_service. */
+  editService(s: SvcUser): number {
+    const e = this.checkSvcAttrs(s);
+    if (e) return e;
+    const f = this.find(s);
+    if (!f) return ESRCH;
+    if (!schedulerExists(this.ipvs, s.schedName)) return ENOENT;
+    if (s.peName && !PE_NAMES.includes(s.peName)) return ENOENT;
+    if (s.af === AF_INET6 && (s.netmask < 1 || s.netmask > 128)) return EINVAL;
+    const flags = s.flags & ~0x2;
+    if (f.kind === 'core') {
+      const r = this.apply(() => f.svc.edit({ sched: s.schedName, flags, timeout: s.timeout, netmask: s.netmask >>> 0, pe: s.peName }));
+      return typeof r === 'number' ? r : 0;
+    }
+    Object.assign(f.svc, { schedName: s.schedName, flags, timeout: s.timeout, netmask: s.netmask, peName: s.peName });
+    return 0;
+  }
+
+  /** IPVS_CMD_DEL_SERVICE. */
+  delService(s: SvcUser): number {
+    const e = this.checkSvcAttrs(s);
+    if (e) return e;
+    const f = this.find(s);
+    if (!f) return ESRCH;
+    if (f.kind === 'core') this.ipvs.delService(f.svc);
+    else this.x.foreign.splice(this.x.foreign.indexOf(f.svc), 1);
+    return 0;
+  }
+
+  /** IPVS_CMD_FLUSH → ip_vs_flush. */
+  flush(): number {
+    for (const svc of [...this.ipvs.services]) this.ipvs.delService(svc);
+    this.x.foreign.length = 0;
+    return 0;
+  }
+
+  /** IPVS_CMD_ZERO: one service, or (no service given) everything. */
+  zero(s: SvcUser | null): number {
+    if (s === null) {
+      this.ipvs.zero();
+      return 0;
+    }
+    const e = this.checkSvcAttrs(s);
+    if (e) return e;
+    const f = this.find(s);
+    if (!f) return ESRCH;
+    if (f.kind === 'core') this.ipvs.zero(f.svc);
+    return 0;
+  }
+
+  // ---------------------------------------------------------------- dests
+
+  /** The checks ip_vs_genl_set_cmd and ip_vs_add/edit_dest make before the lookup. */
+  private destPrecheck(f: Found, d: DestUser, full: boolean): number {
+    const af = d.af || f.svc.af;
+    if (af !== AF_INET && af !== AF_INET6) return EAFNOSUPPORT;
+    if (af !== f.svc.af && full) {
+      if (this.syncRunning()) return EINVAL;
+      if ((d.connFlags & 7) !== IP_VS_CONN_F_TUNNEL) return EINVAL;
+    }
+    if (!full) return 0;
+    if (d.weight < 0) return ERANGE;
+    if (d.lThreshold > d.uThreshold) return ERANGE;
+    if (d.tunType === IP_VS_CONN_F_TUNNEL_TYPE_GUE && d.tunPort === 0) return EINVAL;
+    return 0;
+  }
+
+  private coreDest(svc: Service, d: DestUser): Dest | undefined {
+    return d.af === AF_INET ? svc.findDest(d.addr.w[0], d.port) : undefined;
+  }
+
+  private foreignDests(f: Found): ForeignDest[] {
+    if (f.kind === 'foreign') return f.svc.dests;
+    let l = this.x.mixed.get(f.svc);
+    if (!l) {
+      l = [];
+      this.x.mixed.set(f.svc, l);
+    }
+    return l;
+  }
+
+  /** Whether the dest lives in the lab's Service (same family, IPv4) or beside it. */
+  private destIsCore(f: Found, d: DestUser): f is { kind: 'core'; svc: Service } {
+    return f.kind === 'core' && d.af === AF_INET;
+  }
+
+  /** IPVS_CMD_NEW_DEST → ip_vs_add_dest / ip_vs_new_dest. */
+  addDest(s: SvcUser, d: DestUser): number {
+    const e = this.checkSvcAttrs(s);
+    if (e) return e;
+    const f = this.find(s);
+    if (!f) return ESRCH;
+    const pe = this.destPrecheck(f, d, true);
+    if (pe) return pe;
+    if (this.destIsCore(f, d)) {
+      if (this.coreDest(f.svc, d)) return EEXIST;
+      if (!destAddrOk(d.addr)) return EINVAL;
+      const r = this.apply(() => f.svc.addDest(this.destSpec(d)));
+      if (typeof r === 'number') return r;
+      this.x.destSeq.set(r, this.nextSeq());
+      return 0;
+    }
+    const list = this.foreignDests(f);
+    if (list.some((x) => x.port === d.port && addrEqual(x.addr, d.addr))) return EEXIST;
+    if (!destAddrOk(d.addr)) return EINVAL;
+    list.unshift({ ...this.foreignFields(d), seq: this.nextSeq() });
+    return 0;
+  }
+
+  /** IPVS_CMD_SET_DEST → ip_vs_edit_dest. */
+  editDest(s: SvcUser, d: DestUser): number {
+    const e = this.checkSvcAttrs(s);
+    if (e) return e;
+    const f = this.find(s);
+    if (!f) return ESRCH;
+    const pe = this.destPrecheck(f, d, true);
+    if (pe) return pe;
+    if (this.destIsCore(f, d)) {
+      if (!this.coreDest(f.svc, d)) return ENOENT;
+      const r = this.apply(() => f.svc.editDest(this.destSpec(d)));
+      return typeof r === 'number' ? r : 0;
+    }
+    const x = this.foreignDests(f).find((v) => v.port === d.port && addrEqual(v.addr, d.addr));
+    if (!x) return ENOENT;
+    Object.assign(x, this.foreignFields(d));
+    return 0;
+  }
+
+  /** IPVS_CMD_DEL_DEST → ip_vs_del_dest. */
+  delDest(s: SvcUser, d: DestUser): number {
+    const e = this.checkSvcAttrs(s);
+    if (e) return e;
+    const f = this.find(s);
+    if (!f) return ESRCH;
+    const pe = this.destPrecheck(f, d, false);
+    if (pe) return pe;
+    if (this.destIsCore(f, d)) {
+      if (!this.coreDest(f.svc, d)) return ENOENT;
+      f.svc.delDest(d.addr.w[0], d.port);
+      return 0;
+    }
+    const list = this.foreignDests(f);
+    const i = list.findIndex((v) => v.port === d.port && addrEqual(v.addr, d.addr));
+    if (i < 0) return ENOENT;
+    list.splice(i, 1);
+    return 0;
+  }
+
+  private destSpec(d: DestUser) {
+    return {
+      addr: d.addr.w[0],
+      port: d.port,
+      weight: d.weight,
+      fwd: fwdOf(d.connFlags),
+      uThreshold: d.uThreshold,
+      lThreshold: d.lThreshold,
+      tunType: d.tunType,
+      tunPort: d.tunPort,
+      tunFlags: d.tunFlags,
+    };
+  }
+
+  private foreignFields(d: DestUser): Omit<ForeignDest, 'seq'> {
+    return {
+      af: d.af as Af,
+      addr: d.addr,
+      port: d.port,
+      connFlags: d.connFlags & 7,
+      weight: d.weight,
+      uThreshold: d.uThreshold,
+      lThreshold: d.lThreshold,
+      tunType: d.tunType,
+      tunPort: d.tunPort,
+      tunFlags: d.tunFlags,
+    };
+  }
+
+  /** Run a core operation, turning its IpvsError into the errno. */
+  private apply<T>(fn: () => T): T | number {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof IpvsError) return { EEXIST, ENOENT, ERANGE, EINVAL }[err.errno];
+      throw err;
+    }
+  }
+
+  // ---------------------------------------------------------------- timeouts and daemons
+
+  /** IPVS_CMD_SET_CONFIG → ip_vs_set_timeout: 0 leaves a value as it is. */
+  setTimeout(t: TimeoutUser): number {
+    const tm = this.ipvs.timeouts;
+    if (t.tcp) tm.tcp[S.ESTABLISHED] = t.tcp;
+    if (t.tcpFin) tm.tcp[S.FIN_WAIT] = t.tcpFin;
+    if (t.udp) tm.udp = t.udp;
+    return 0;
+  }
+
+  getTimeout(): TimeoutUser {
+    const tm = this.ipvs.timeouts;
+    return { tcp: tm.tcp[S.ESTABLISHED] ?? 0, tcpFin: tm.tcp[S.FIN_WAIT] ?? 0, udp: tm.udp };
+  }
+
+  private syncRunning(): boolean {
+    return this.ipvs.syncDaemons.master !== undefined || this.ipvs.syncDaemons.backup !== undefined;
+  }
+
+  private mixedDests(): number {
+    let n = 0;
+    for (const svc of this.ipvs.services) n += this.x.mixed.get(svc)?.length ?? 0;
+    for (const f of this.x.foreign) n += f.dests.filter((d) => d.af !== f.af).length;
+    return n;
+  }
+
+  /** IPVS_CMD_NEW_DAEMON → ip_vs_genl_new_daemon / start_sync_thread. */
+  startDaemon(d: DaemonUser, ifaceMtu: (name: string) => number | undefined): number {
+    if (d.mcastAf === AF_INET && d.mcastGroup.w[0] >>> 28 !== 0xe) return EINVAL;
+    if (d.mcastAf === AF_INET6 && d.mcastGroup.w[0] >>> 24 !== 0xff) return EINVAL;
+    if (this.mixedDests() > 0) return EINVAL;
+    if (d.state !== IP_VS_STATE_MASTER && d.state !== IP_VS_STATE_BACKUP) return EINVAL;
+    const af: Af = d.mcastAf === 0 ? AF_INET : d.mcastAf;
+    const group = d.mcastAf === 0 ? v4(0xe0000051) : d.mcastGroup;
+    const mtu = ifaceMtu(d.mcastIfn);
+    if (mtu === undefined) return ENODEV;
+    const hlen = af === AF_INET6 ? 48 : 28;
+    const backup = d.state === IP_VS_STATE_BACKUP;
+    const base = backup ? Math.min(Math.max(mtu, 1500), 65535) : 1500;
+    const minMtu = backup ? 1024 : 1;
+    const maxlen = d.syncMaxlen ? Math.min(Math.max(d.syncMaxlen, minMtu), 65535 - hlen) : base - hlen;
+    const key = backup ? 'backup' : 'master';
+    if (this.ipvs.syncDaemons[key]) return EEXIST;
+    const conf: SyncDaemonConf = {
+      state: key,
+      mcastIfn: d.mcastIfn,
+      syncid: d.syncid,
+      syncMaxlen: maxlen,
+      ...(af === AF_INET ? { mcastGroup: group.w[0] } : {}),
+      mcastPort: d.mcastPort || 8848,
+      mcastTtl: d.mcastTtl || 1,
+    };
+    if (af === AF_INET6) this.x.group6.set(conf, group);
+    this.ipvs.syncDaemons[key] = conf;
+    return 0;
+  }
+
+  /** IPVS_CMD_DEL_DAEMON → stop_sync_thread. */
+  stopDaemon(d: DaemonUser): number {
+    const key = d.state === IP_VS_STATE_MASTER ? 'master' : d.state === IP_VS_STATE_BACKUP ? 'backup' : undefined;
+    if (!key) return EINVAL;
+    if (!this.ipvs.syncDaemons[key]) return ESRCH;
+    delete this.ipvs.syncDaemons[key];
+    return 0;
+  }
+
+  /** IPVS_CMD_GET_DAEMON: master first, then backup. */
+  getDaemons(): DaemonEntry[] {
+    const out: DaemonEntry[] = [];
+    for (const key of ['master', 'backup'] as const) {
+      const c = this.ipvs.syncDaemons[key];
+      if (!c) continue;
+      const g6 = this.x.group6.get(c);
+      out.push({
+        state: key === 'master' ? IP_VS_STATE_MASTER : IP_VS_STATE_BACKUP,
+        mcastIfn: c.mcastIfn,
+        syncid: c.syncid,
+        syncMaxlen: c.syncMaxlen ?? 0,
+        mcastAf: g6 ? AF_INET6 : AF_INET,
+        mcastGroup: g6 ?? v4(c.mcastGroup ?? 0xe0000051),
+        mcastPort: c.mcastPort ?? 8848,
+        mcastTtl: c.mcastTtl ?? 1,
+      });
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- dumps
+
+  /** IPVS_CMD_GET_SERVICE for one service. */
+  getService(s: SvcUser): ServiceEntry | number {
+    const e = this.checkSvcAttrs(s);
+    if (e) return e;
+    const f = this.find(s);
+    if (!f) return ESRCH;
+    return f.kind === 'core' ? this.coreEntry(f.svc) : this.foreignEntry(f.svc);
+  }
+
+  /**
+   * IPVS_CMD_GET_SERVICE dump: the order of the kernel's two hash tables (services by
+   * protocol/address/port, then fwmark services), newest first within a bucket.
+   */
+  getServices(): ServiceEntry[] {
+    const all: { e: ServiceEntry; born: number }[] = [];
+    const n = this.ipvs.services.length;
+    this.ipvs.services.forEach((svc, i) => all.push({ e: this.coreEntry(svc), born: this.x.svcSeq.get(svc) ?? i - n }));
+    for (const f of this.x.foreign) all.push({ e: this.foreignEntry(f), born: f.seq });
+    const key = (e: ServiceEntry) => (e.fwmark ? 256 + (e.fwmark & 0xff) : svcHash(e));
+    all.sort((a, b) => key(a.e) - key(b.e) || b.born - a.born);
+    return all.map((x) => x.e);
+  }
+
+  /** The totals of /proc/net/ip_vs_stats. */
+  totals(): Stats64 {
+    return this.stats64(this.ipvs.stats, false);
+  }
+
+  private stats64(st: IpvsStats, dest: boolean): Stats64 {
+    const r = this.ipvs.rates(st);
+    // libipvs reads a dest's 64-bit counters with its 32-bit parser: all but the byte counts wrap.
+    const u32 = (v: number) => (dest ? v % 4294967296 : v);
+    return {
+      conns: u32(st.conns),
+      inpkts: u32(st.inpkts),
+      outpkts: u32(st.outpkts),
+      inbytes: st.inbytes,
+      outbytes: st.outbytes,
+      cps: u32(r.cps),
+      inpps: u32(r.inpps),
+      outpps: u32(r.outpps),
+      inbps: u32(r.inbps),
+      outbps: u32(r.outbps),
+    };
+  }
+
+  private coreEntry(svc: Service): ServiceEntry {
+    const born = (d: Dest, i: number) => this.x.destSeq.get(d) ?? -1 - i;
+    const dests: { e: DestEntry; born: number }[] = svc.dests.map((d, i) => ({
+      born: born(d, i),
+      e: {
+        af: AF_INET,
+        addr: v4(d.addr),
+        port: d.port,
+        connFlags: connFlagsOf(d.fwd),
+        weight: d.weight,
+        uThreshold: d.uThreshold,
+        lThreshold: d.lThreshold,
+        activeConns: d.activeConns,
+        inactConns: d.inactive,
+        persistConns: d.persistConns,
+        tunType: d.tunType,
+        tunPort: d.tunPort,
+        tunFlags: d.tunFlags,
+        stats: this.stats64(d.stats, true),
+      },
+    }));
+    for (const m of this.x.mixed.get(svc) ?? []) dests.push({ e: foreignDestEntry(m), born: m.seq });
+    dests.sort((a, b) => b.born - a.born);
+    return {
+      af: AF_INET,
+      protocol: svc.fwmark ? IPPROTO_TCP : svc.proto === 'tcp' ? IPPROTO_TCP : IPPROTO_UDP,
+      addr: v4(svc.fwmark ? 0 : svc.vip),
+      port: svc.fwmark ? 0 : svc.port,
+      fwmark: svc.fwmark,
+      schedName: svc.schedName,
+      flags: svc.flags | 0x2,
+      timeout: svc.timeout,
+      netmask: svc.netmask >>> 0,
+      peName: svc.peName,
+      stats: this.stats64(svc.stats, false),
+      dests: dests.map((x) => x.e),
+    };
+  }
+
+  private foreignEntry(f: ForeignSvc): ServiceEntry {
+    return {
+      af: f.af,
+      protocol: f.protocol,
+      addr: f.addr,
+      port: f.port,
+      fwmark: f.fwmark,
+      schedName: f.schedName,
+      flags: f.flags | 0x2,
+      timeout: f.timeout,
+      netmask: f.netmask,
+      peName: f.peName,
+      stats: { ...ZERO_STATS },
+      dests: f.dests.map(foreignDestEntry),
+    };
+  }
+}
+
+function foreignDestEntry(d: ForeignDest): DestEntry {
+  return {
+    af: d.af,
+    addr: d.addr,
+    port: d.port,
+    connFlags: d.connFlags,
+    weight: d.weight,
+    uThreshold: d.uThreshold,
+    lThreshold: d.lThreshold,
+    activeConns: 0,
+    inactConns: 0,
+    persistConns: 0,
+    tunType: d.tunType,
+    tunPort: d.tunPort,
+    tunFlags: d.tunFlags,
+    stats: { ...ZERO_STATS },
+  };
+}
+
+/** ip_vs_svc_hashkey (IP_VS_SVC_TAB_BITS 8), without the per-netns pointer term. */
+function svcHash(e: ServiceEntry): number {
+  const fold = e.af === AF_INET6 ? (e.addr.w[0] ^ e.addr.w[1] ^ e.addr.w[2] ^ e.addr.w[3]) >>> 0 : e.addr.w[0];
+  return (e.protocol ^ fold ^ (e.port >> 8) ^ e.port) & 0xff;
+}
+
+export { IPPROTO_SCTP };

@@ -1,0 +1,121 @@
+/**
+ * What one ipvsadm invocation asks of the kernel (struct ipvs_command_entry): the service,
+ * the real server, the timeouts and the sync daemon, as libipvs sends them over netlink.
+ */
+import { AF_INET, type Af, type InetAddr } from './netdb';
+import type { Cmd } from './options';
+
+/** include/uapi/linux/ip_vs.h */
+export const IP_VS_SVC_F_PERSISTENT = 0x0001;
+export const IP_VS_SVC_F_HASHED = 0x0002;
+export const IP_VS_SVC_F_ONEPACKET = 0x0004;
+export const IP_VS_SVC_F_SCHED1 = 0x0008;
+export const IP_VS_SVC_F_SCHED2 = 0x0010;
+export const IP_VS_SVC_F_SCHED3 = 0x0020;
+export const IP_VS_SVC_F_SCHED_SH_FALLBACK = IP_VS_SVC_F_SCHED1;
+export const IP_VS_SVC_F_SCHED_SH_PORT = IP_VS_SVC_F_SCHED2;
+export const IP_VS_SVC_F_SCHED_MH_FALLBACK = IP_VS_SVC_F_SCHED1;
+export const IP_VS_SVC_F_SCHED_MH_PORT = IP_VS_SVC_F_SCHED2;
+export const SCHED_FLAGS_MASK = IP_VS_SVC_F_SCHED1 | IP_VS_SVC_F_SCHED2 | IP_VS_SVC_F_SCHED3;
+
+export const IP_VS_CONN_F_MASQ = 0;
+export const IP_VS_CONN_F_LOCALNODE = 1;
+export const IP_VS_CONN_F_TUNNEL = 2;
+export const IP_VS_CONN_F_DROUTE = 3;
+export const IP_VS_CONN_F_FWD_MASK = 7;
+
+export const IP_VS_CONN_F_TUNNEL_TYPE_IPIP = 0;
+export const IP_VS_CONN_F_TUNNEL_TYPE_GUE = 1;
+export const IP_VS_CONN_F_TUNNEL_TYPE_GRE = 2;
+
+export const IP_VS_TUNNEL_ENCAP_FLAG_NOCSUM = 0;
+export const IP_VS_TUNNEL_ENCAP_FLAG_CSUM = 1;
+export const IP_VS_TUNNEL_ENCAP_FLAG_REMCSUM = 2;
+
+export const IP_VS_STATE_MASTER = 1;
+export const IP_VS_STATE_BACKUP = 2;
+
+/** IPVS_SVC_PERSISTENT_TIMEOUT: ipvsadm's default for `-p` without a value (6 × 60). */
+export const IPVS_SVC_PERSISTENT_TIMEOUT = 360;
+
+/** ipvs_service_t. An unset address family is 0 (only `-L`, `-Z` and `-C` go without one). */
+export interface SvcUser {
+  af: Af | 0;
+  protocol: number;
+  addr: InetAddr;
+  port: number;
+  fwmark: number;
+  schedName: string;
+  flags: number;
+  /** Persistence timeout, seconds. */
+  timeout: number;
+  /** IPv4: the mask in host order (0xffffff00 = 255.255.255.0); IPv6: the prefix length. */
+  netmask: number;
+  peName: string;
+}
+
+/** ipvs_dest_t. */
+export interface DestUser {
+  af: Af | 0;
+  addr: InetAddr;
+  port: number;
+  /** IP_VS_CONN_F_MASQ / TUNNEL / DROUTE. */
+  connFlags: number;
+  weight: number;
+  uThreshold: number;
+  lThreshold: number;
+  tunType: number;
+  tunPort: number;
+  tunFlags: number;
+}
+
+export interface TimeoutUser {
+  tcp: number;
+  tcpFin: number;
+  udp: number;
+}
+
+/** ipvs_daemon_t. */
+export interface DaemonUser {
+  state: number;
+  mcastIfn: string;
+  syncid: number;
+  syncMaxlen: number;
+  /** 0 = not given. */
+  mcastAf: Af | 0;
+  mcastGroup: InetAddr;
+  mcastPort: number;
+  mcastTtl: number;
+}
+
+export interface CommandEntry {
+  cmd: Cmd;
+  svc: SvcUser;
+  dest: DestUser;
+  timeout: TimeoutUser;
+  daemon: DaemonUser;
+}
+
+export const ZERO_ADDR: InetAddr = { af: AF_INET, w: [0, 0, 0, 0] };
+
+/** process_options' starting point: zeroes, then weight 1, DR, and a /32 mask. */
+export function newEntry(): CommandEntry {
+  return {
+    cmd: 0,
+    svc: { af: 0, protocol: 0, addr: ZERO_ADDR, port: 0, fwmark: 0, schedName: '', flags: 0, timeout: 0, netmask: 0xffffffff, peName: '' },
+    dest: {
+      af: 0,
+      addr: ZERO_ADDR,
+      port: 0,
+      connFlags: IP_VS_CONN_F_DROUTE,
+      weight: 1,
+      uThreshold: 0,
+      lThreshold: 0,
+      tunType: IP_VS_CONN_F_TUNNEL_TYPE_IPIP,
+      tunPort: 0,
+      tunFlags: IP_VS_TUNNEL_ENCAP_FLAG_NOCSUM,
+    },
+    timeout: { tcp: 0, tcpFin: 0, udp: 0 },
+    daemon: { state: 0, mcastIfn: '', syncid: 0, syncMaxlen: 0, mcastAf: 0, mcastGroup: ZERO_ADDR, mcastPort: 0, mcastTtl: 0 },
+  };
+}
