@@ -88,6 +88,14 @@ export class Lab {
     this.world.engine.runUntil(this.world.now + us);
   }
 
+  /** Nodes and cables, for drawing: a link between two node names (interfaces omitted). */
+  topology(): { nodes: { id: string; kind: NodeKind }[]; links: { a: string; b: string }[] } {
+    return {
+      nodes: this.scenario.nodes.map((n) => ({ id: n.name, kind: n.kind })),
+      links: this.scenario.links.map((l) => ({ a: l.a.split(':')[0]!, b: l.b.split(':')[0]! })),
+    };
+  }
+
   // ------------------------------------------------------------------ commands
 
   apply(cmd: LabCommand): ApplyResult {

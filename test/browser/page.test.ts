@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, startPreview, type LabBrowser, type Preview } from './harness';
+import { traceHashOf } from '../../src/core/trace-hash';
+import { PRESETS } from '../../src/core/scenario/presets';
 
 describe('the lab page', () => {
   let server: Preview;
@@ -41,8 +43,26 @@ describe('the lab page', () => {
     });
     expect(summary.width).toBeGreaterThan(100);
     expect(summary.height).toBeGreaterThan(100);
-    expect(summary.nodes).toBe(9);
+    expect(summary.nodes).toBe(10);
     expect(summary.distinct).toBeGreaterThan(1);
+  });
+
+  it('runs the DR lab: time advances and requests are answered by the real servers', async () => {
+    await lab.page.waitForFunction(() => Number(document.querySelector('[data-testid="requests-ok"]')?.textContent) >= 3, undefined, {
+      timeout: 20_000,
+    });
+    const servers = await lab.page.locator('[data-testid="server-count"]').allInnerTexts();
+    expect(servers.length).toBeGreaterThanOrEqual(2);
+    expect(servers.join(' ')).toMatch(/rs\d: \d+/);
+  });
+
+  it('gives the same trace hash as Node for the same preset and seed', async () => {
+    for (const [preset, seed] of [['dr', 1], ['nat', 5], ['tun', 9]] as const) {
+      const inBrowser = await lab.page.evaluate(([p, s]) => window.__lab!.traceHash(p, 5, s), [preset, seed] as const);
+      const inNode = traceHashOf({ ...PRESETS[preset]!(), seed }, 5_000_000);
+      expect(inBrowser.events).toBeGreaterThan(1000);
+      expect(inBrowser).toEqual(inNode);
+    }
   });
 
   it('has a canvas inside the labelled topology figure', async () => {

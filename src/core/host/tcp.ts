@@ -204,6 +204,12 @@ export class TcpSocket {
   armRto(): void {
     if (this.unacked.length === 0) return;
     this.rtoDue = this.stack.host.world.now + this.rto;
+    // A lazy timer can only fire late and re-arm: one due after the new deadline (the
+    // SYN's 1 s timer, when the RTO has since dropped to 200 ms) must be brought forward.
+    if (this.rtoTimer && this.rtoTimer.at > this.rtoDue) {
+      this.rtoTimer.cancel();
+      this.rtoTimer = undefined;
+    }
     if (!this.rtoTimer) this.rtoTimer = this.stack.host.world.engine.afterWith(this.rto, onRto, this);
   }
 
@@ -253,6 +259,9 @@ export class TcpSocket {
         this.sndUna = tack;
         this.unacked = NONE;
         if (this.retries === 0) this.sample(this.stack.host.world.now - this.synSentAt);
+        // tcp_set_rto from the handshake's RTT sample (at least the 200 ms minimum); with no
+        // sample (the SYN was retransmitted) tcp_init_metrics falls back to 3 s (RFC 6298).
+        this.rto = this.srtt > 0 ? Math.max(RTO_MIN_US, this.srtt * 3) : 3_000_000;
         this.retries = 0;
         if (t.mss !== undefined) this.sndMss = Math.min(MSS, t.mss);
         this.state = 'ESTABLISHED';
@@ -322,7 +331,15 @@ export class TcpSocket {
       if (tseq === this.rcvNxt && this.canReceive()) {
         this.rcvNxt = i32(this.rcvNxt + t.plen);
         needAck = true;
-        if (flags & PSH || t.data) this.handlers.onData?.(this, t.data, t.plen);
+        if (flags & PSH || t.data) {
+          // Linux ACKs in softirq (quick-ack) before the reader runs: an application that
+          // closes or answers at once sends after this ACK (capture: "." then "F.").
+          if (!(flags & FIN)) {
+            this.sendAck();
+            needAck = false;
+          }
+          this.handlers.onData?.(this, t.data, t.plen);
+        }
       } else {
         needAck = true; // duplicate or out of order: tell the peer what we expect
       }
@@ -558,8 +575,9 @@ export class TcpStack {
     const t = orig.l4;
     if (t.kind !== 'tcp' || icmp.type !== 3 && icmp.type !== 11) return;
     const s = this.socks.get(orig.src, t.sport, orig.dst, t.dport);
-    if (!s || icmp.type !== 3) return;
-    const err: TcpError | undefined = icmp.code === 3 || icmp.code === 2 ? 'refused' : icmp.code === 0 ? 'net-unreachable' : icmp.code === 1 ? 'host-unreachable' : undefined;
+    if (!s) return;
+    // tcp_v4_err: time exceeded is EHOSTUNREACH, fatal while connecting (a routing loop).
+    const err: TcpError | undefined = icmp.type === 11 ? 'host-unreachable' : icmp.code === 3 || icmp.code === 2 ? 'refused' : icmp.code === 0 ? 'net-unreachable' : icmp.code === 1 ? 'host-unreachable' : undefined;
     if (err) s.icmp(err);
   }
 

@@ -346,7 +346,9 @@ export class Ipvs {
       const caddr = (pkt.src & svc.netmask) >>> 0;
       const tproto: ConnProto = svc.fwmark ? 'ip' : proto;
       const tvaddr = svc.fwmark ? svc.fwmark : pkt.dst;
-      const tvport = svc.fwmark || svc.port === 0 ? 0 : dport;
+      // ip_vs_sched_persist: vport only when the packet came to the service port and that
+      // port is not FTP's (21): FTP, port-zero and fwmark templates have vport 0 and dport 0.
+      const tvport = dport === svc.port && svc.port !== 21 && !svc.fwmark ? dport : 0;
       let ct = this.conns.lookupTemplate(tproto, caddr, tvaddr, tvport);
       if (ct && (!ct.dest || !ct.dest.available || (this.sysctl('expire_quiescent_template') === 1 && ct.dest.weight === 0))) {
         // An unusable template is invalidated: never found again, left to its own timer.

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { assignColumns, layoutTopology, type PlacedNode, type Topology } from '../../../src/render/layout';
-import { SAMPLE_DR_TOPOLOGY } from '../../../src/ui/sample-topology';
+import { Lab } from '../../../src/core/lab';
+import { drPreset } from '../../../src/core/scenario/presets';
+
+/** The page's topology: the core's DR preset. */
+const SAMPLE_DR_TOPOLOGY = Lab.of(drPreset()).topology();
 
 const SIZE = { width: 960, height: 540 };
 
@@ -21,12 +25,13 @@ describe('assignColumns', () => {
       client1: 0,
       client2: 0,
       client3: 0,
-      router: 1,
-      switch: 2,
-      director: 3,
-      rs1: 3,
-      rs2: 3,
-      rs3: 3,
+      internet: 1,
+      router: 2,
+      switch: 3,
+      director: 4,
+      rs1: 4,
+      rs2: 4,
+      rs3: 4,
     });
   });
 
