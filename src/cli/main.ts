@@ -7,12 +7,14 @@
 import { processIo, type Io } from './io';
 import { runCommand } from './run';
 import { runSchedReplay } from './sched-replay';
+import { runLesson } from './lesson';
 import { PRESETS } from '../core/scenario/presets';
 
 const USAGE = [
   'usage: lab <command> [options]',
   '  run <scenario.json | preset> [--for 30s] [--seed N] [--trace FILE.jsonl] [--hash]',
   '  sched-replay [--kernel 6.12|6.1] [--check] FILE...',
+  '  lesson lint [FILE...] | lesson check FILE... --solve',
   '  presets',
 ];
 
@@ -23,6 +25,8 @@ export function main(argv: string[], io: Io): number {
       return runCommand(rest, io);
     case 'sched-replay':
       return runSchedReplay(rest, io);
+    case 'lesson':
+      return runLesson(rest, io);
     case 'presets':
       for (const p of Object.keys(PRESETS)) io.out(p);
       return 0;

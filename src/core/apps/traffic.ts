@@ -52,8 +52,11 @@ export class Traffic {
     this.rng = world.random.get('traffic');
   }
 
-  onRequest(fn: RequestListener): void {
+  onRequest(fn: RequestListener): () => void {
     this.listeners.push(fn);
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== fn);
+    };
   }
 
   start(): void {

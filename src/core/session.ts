@@ -1,0 +1,127 @@
+/**
+ * A learner's session: the scenario, and everything they did — typed commands from the UI
+ * and lines typed in the terminal — each at the simulated time it happened. Since the lab
+ * is deterministic, (scenario, log) rebuilds any moment exactly: that is how time runs
+ * backwards (seek), how a share link reproduces a lab, and how a reload restores it.
+ *
+ * The core knows nothing of the viewers: they call apply / terminal / advance / seek and
+ * subscribe to `onReset` to re-attach to the new Lab after a seek.
+ */
+import { Lab, type ApplyResult } from './lab';
+import { Shell, type ShellResult } from './shell/shell';
+import { validateScenario, type LabCommand, type Scenario } from './scenario/schema';
+import type { Micros } from './sim/engine';
+
+export type LogEntry = { t: Micros; cmd: LabCommand } | { t: Micros; term: string };
+
+export interface SessionState {
+  scenario: Scenario;
+  log: LogEntry[];
+  /** Where the learner was in time. */
+  now: Micros;
+}
+
+export class LabSession {
+  lab!: Lab;
+  shell!: Shell;
+  readonly scenario: Scenario;
+  private entries: LogEntry[] = [];
+  private resetListeners: ((lab: Lab) => void)[] = [];
+
+  constructor(scenario: unknown) {
+    const v = validateScenario(scenario);
+    if (!v.ok) throw new Error(v.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
+    this.scenario = v.scenario;
+    this.rebuild();
+  }
+
+  /** Restore a saved or shared session; throws with a readable message if it is invalid. */
+  static restore(state: { scenario: unknown; log: readonly LogEntry[]; now: number }): LabSession {
+    const s = new LabSession(state.scenario);
+    s.entries = [...state.log].sort((a, b) => a.t - b.t);
+    s.seek(state.now);
+    return s;
+  }
+
+  get log(): readonly LogEntry[] {
+    return this.entries;
+  }
+
+  get now(): Micros {
+    return this.lab.now;
+  }
+
+  onReset(fn: (lab: Lab) => void): () => void {
+    this.resetListeners.push(fn);
+    return () => {
+      this.resetListeners = this.resetListeners.filter((f) => f !== fn);
+    };
+  }
+
+  /** A typed command from the UI, now. Refused commands change nothing and are not logged. */
+  apply(cmd: LabCommand): ApplyResult {
+    this.truncateFuture();
+    const t = this.lab.now;
+    const r = this.lab.apply(cmd);
+    if (r.ok) this.record({ t, cmd });
+    return r;
+  }
+
+  /** A line typed in the terminal (on whatever node the terminal is on). */
+  terminal(input: string): ShellResult {
+    this.truncateFuture();
+    const t = this.lab.now;
+    this.record({ t, term: input });
+    return this.shell.run(input);
+  }
+
+  advance(us: Micros): void {
+    this.lab.advance(us);
+  }
+
+  /**
+   * Go to simulated time `t`: forward by running, backward by rebuilding the lab and
+   * replaying the log up to `t`. What lies after `t` in the log is kept until the learner
+   * does something new there (then it is discarded: a new branch of history).
+   */
+  seek(t: Micros): void {
+    const target = Math.max(0, Math.floor(t));
+    if (target < this.lab.now) this.rebuild();
+    this.replayUntil(target);
+  }
+
+  toState(): SessionState {
+    return { scenario: this.scenario, log: [...this.entries], now: this.lab.now };
+  }
+
+  private replayed = 0;
+
+  private rebuild(): void {
+    this.lab = Lab.of(this.scenario);
+    this.shell = new Shell(this.lab);
+    this.replayed = 0;
+    for (const f of this.resetListeners) f(this.lab);
+  }
+
+  private replayUntil(target: Micros): void {
+    while (this.replayed < this.entries.length) {
+      const e = this.entries[this.replayed]!;
+      if (e.t > target) break;
+      this.lab.runUntil(e.t);
+      if ('cmd' in e) this.lab.apply(e.cmd);
+      else this.shell.run(e.term);
+      this.replayed++;
+    }
+    this.lab.runUntil(target);
+  }
+
+  private record(e: LogEntry): void {
+    this.entries.push(e);
+    this.replayed = this.entries.length;
+  }
+
+  /** Acting at a time before the end of the log forks history: the old future is dropped. */
+  private truncateFuture(): void {
+    if (this.replayed < this.entries.length) this.entries = this.entries.slice(0, this.replayed);
+  }
+}
