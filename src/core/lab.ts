@@ -18,6 +18,7 @@ import { webServiceMachine } from './machines/web-service.machine';
 import { simClock } from './machines/sim-clock';
 import { parseDuration, validateScenario, type LabCommand, type NodeSpec, type Scenario, type ValidationResult } from './scenario/schema';
 import { attachIpvs, type Ipvs } from './ipvs/ipvs';
+import { attachHa, daemonAction, haBoot, haPowerLost } from './ha/ha';
 
 export type NodeKind = NodeSpec['kind'];
 
@@ -126,6 +127,8 @@ export class Lab {
         return this.traffic ? undefined : 'this lab has no client traffic';
       case 'shell':
         return this.shellRunner ? undefined : 'no shell in this lab';
+      case 'daemon':
+        return this.nodes.get(cmd.node)!.host ? undefined : `${cmd.node} runs no daemons`;
     }
   }
 
@@ -167,6 +170,11 @@ export class Lab {
       case 'shell':
         this.shellRunner!(cmd.node, cmd.line);
         return;
+      case 'daemon': {
+        const r = daemonAction(this, cmd.node, cmd.daemon, cmd.action, cmd.config);
+        if (!r.ok) this.ctl(cmd.node, cmd.daemon, `${cmd.daemon} ${cmd.action} failed: ${r.errors.join('; ')}`);
+        return;
+      }
     }
   }
 
@@ -182,15 +190,6 @@ export class Lab {
     s.nodes.forEach((spec, idx) => this.buildNode(spec, idx));
     for (const l of s.links) this.buildLink(l);
     for (const spec of s.nodes) this.configureRoutes(spec);
-    for (const spec of s.nodes) {
-      const n = this.nodes.get(spec.name)!;
-      if (spec.ipvs && n.host) {
-        n.ipvs = attachIpvs(n.host, spec.ipvs, s.kernel);
-        for (const m of spec.fwmarks) {
-          n.ipvs.markRules.push({ mark: m.mark, ...(m.dst ? { dst: parseCidr(m.dst)! } : {}), ...(m.proto ? { proto: m.proto } : {}), ...(m.ports ? { ports: m.ports } : {}) });
-        }
-      }
-    }
     if (s.traffic) {
       const [dst, port] = s.traffic.target.split(':');
       this.traffic = new Traffic(this.world, {
@@ -208,6 +207,8 @@ export class Lab {
     for (const e of s.events) {
       this.world.engine.at(parseDuration(e.at), () => this.apply(e.cmd));
     }
+    // keepalived / ldirectord from the scenario, and failures drawn from MTBF/MTTR (src/core/ha).
+    attachHa(this);
   }
 
   private buildNode(spec: NodeSpec, idx: number): void {
@@ -232,12 +233,19 @@ export class Lab {
       }
       h.setLinkUp(f.name, f.up);
     });
+    const node: LabNode = { name: spec.name, kind: spec.kind, host: h };
+    if (spec.ipvs) {
+      // Before the sysctls: loading IPVS is what creates net.ipv4.vs.*.
+      node.ipvs = attachIpvs(h, spec.ipvs, this.scenario.kernel);
+      for (const m of spec.fwmarks) {
+        node.ipvs.markRules.push({ mark: m.mark, ...(m.dst ? { dst: parseCidr(m.dst)! } : {}), ...(m.proto ? { proto: m.proto } : {}), ...(m.ports ? { ports: m.ports } : {}) });
+      }
+    }
     for (const [key, value] of Object.entries(spec.sysctl)) {
       const e = h.sysctl.set(key, value);
       if (e === 'no-such-key') throw new Error(`${spec.name}: unknown sysctl ${key}`);
       if (e) throw new Error(`${spec.name}: invalid value ${value} for ${key}`);
     }
-    const node: LabNode = { name: spec.name, kind: spec.kind, host: h };
     if (spec.web) {
       const web = new WebServer(h, { port: spec.web.port, workers: spec.web.workers, serviceTime: spec.web.serviceTime, ...(spec.web.body !== undefined ? { body: spec.web.body } : {}) }, () => clientAddrs(h)[0]);
       node.web = web;
@@ -259,6 +267,7 @@ export class Lab {
       hostPowerMachine.provide({
         actions: {
           'cut power': () => {
+            haPowerLost(this, spec.name);
             h.powerOff();
             node.service?.send({ type: 'crash' });
             node.ipvs?.powerLost();
@@ -266,6 +275,7 @@ export class Lab {
           'network up': () => {
             h.powerOn();
             node.service?.send({ type: 'boot' });
+            haBoot(this, spec.name);
           },
         },
       }),

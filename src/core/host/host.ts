@@ -50,6 +50,8 @@ export class Host {
   private nextIfIndex = 1;
   /** Cache of the local table; reset whenever an address changes. */
   private localSet: Set<Ip> | null = null;
+  /** Prefixes (< /32) on lo: all of their addresses are local. Rebuilt with localSet. */
+  private loPrefixes: { addr: Ip; len: number }[] = [];
   /** Bumped whenever an address is added or removed (lets users cache address lists). */
   addrVersion = 0;
   private ipId = 0;
@@ -173,9 +175,19 @@ export class Host {
     if (isLoopback(a)) return true;
     if (!this.localSet) {
       this.localSet = new Set();
-      for (const d of this.ifaces) for (const x of d.addrs) this.localSet.add(x.addr);
+      this.loPrefixes = [];
+      for (const d of this.ifaces) {
+        for (const x of d.addrs) {
+          this.localSet.add(x.addr);
+          // fib_add_ifaddr: a prefix on a loopback device is a *local* route for the whole
+          // prefix ("local 192.168.10.0/24 dev lo"), e.g. a VIP given /24 instead of /32.
+          if (d.kind === 'loopback' && x.len < 32 && !x.secondary && !isLoopback(x.addr)) this.loPrefixes.push(x);
+        }
+      }
     }
-    return this.localSet.has(a);
+    if (this.localSet.has(a)) return true;
+    for (const p of this.loPrefixes) if (inPrefix(a, p.addr, p.len)) return true;
+    return false;
   }
 
   // ---------------------------------------------------------------- routing
@@ -273,8 +285,11 @@ export class Host {
   /** fib_validate_source: martian source, then rp_filter (1 strict, 2 loose), value = max(all, dev). */
   private validateSource(dev: Iface, src: Ip): DropReason | undefined {
     if (src === 0) return undefined;
-    if (this.isLocal(src) && this.sysctl.conf(dev.name, 'accept_local') === 0 && !isLoopback(src)) return 'martian';
     const mode = this.sysctl.confMax(dev.name, 'rp_filter');
+    // A local source is martian. Without rp_filter the kernel checks only the host's own
+    // addresses (inet_lookup_ifaddr_rcu); with it, the reverse lookup finds any local
+    // route, such as a /24 put on lo (RTN_LOCAL → -EINVAL).
+    if (this.isLocal(src) && (mode !== 0 || this.localSet!.has(src)) && this.sysctl.conf(dev.name, 'accept_local') === 0 && !isLoopback(src)) return 'martian';
     if (mode === 0) return undefined;
     const back = this.routes.lookup(src);
     if (!back) {
@@ -310,22 +325,21 @@ export class Host {
       this.icmpError(pkt, 11, 0);
       return;
     }
-    const p = this.hooks.run('forward', pkt, { inDev, outDev: rr.dev });
-    if (!p) return;
-    // The FORWARD hook may have rewritten the packet (IPVS NAT replies): route it again.
-    const rr2 = p === pkt ? rr : this.route(p.dst);
-    if (rr2.kind !== 'unicast') {
-      this.drop('no-route', `no route to ${ipStr(p.dst)}`, { ip: p });
+    // ip_forward: the MTU check and the TTL decrement come before the FORWARD hook.
+    if (pkt.len > rr.dev.mtu && pkt.df) {
+      this.drop('frag-needed', `${ipStr(pkt.dst)}: packet of ${pkt.len} bytes with DF set exceeds MTU ${rr.dev.mtu} of ${rr.dev.name}`, { ip: pkt });
+      this.icmpError(pkt, 3, 4, rr.dev.mtu);
       return;
     }
-    const out = withIp(p, { ttl: p.ttl - 1 });
-    if (out.len > rr2.dev.mtu) {
-      if (out.df) {
-        this.drop('frag-needed', `${ipStr(p.dst)}: packet of ${out.len} bytes with DF set exceeds MTU ${rr2.dev.mtu} of ${rr2.dev.name}`, { ip: p });
-        this.icmpError(p, 3, 4, rr2.dev.mtu);
-        return;
-      }
-      // Simplification: fragmentation is not modelled; the packet travels whole.
+    // (Without DF the kernel would fragment; fragments are not modelled: the packet travels whole.)
+    const dec = withIp(pkt, { ttl: pkt.ttl - 1 });
+    const out = this.hooks.run('forward', dec, { inDev, outDev: rr.dev });
+    if (!out) return;
+    // The FORWARD hook may have rewritten the packet (IPVS NAT replies): route it again.
+    const rr2 = out === dec ? rr : this.route(out.dst);
+    if (rr2.kind !== 'unicast') {
+      this.drop('no-route', `no route to ${ipStr(out.dst)}`, { ip: out });
+      return;
     }
     this.counters.forwarded++;
     const trace = this.world.trace;

@@ -28,8 +28,13 @@ export class Estimator {
   private inbps = 0;
   private outbps = 0;
 
+  /**
+   * The kernel's estimator is zero-initialised with its stats object (kzalloc) and started
+   * when the service or dest is added, so the first period counts everything since then —
+   * also when this object is only created at the first tick after the dest was added.
+   */
   constructor(private readonly stats: IpvsStats) {
-    this.last = { ...stats };
+    this.last = { conns: 0, inpkts: 0, outpkts: 0, inbytes: 0, outbytes: 0 };
   }
 
   /** estimation_timer / ip_vs_chain_estimation for one object. */

@@ -15,11 +15,12 @@ import type { Ipvs } from './ipvs';
 /**
  * Send `pkt` to the conn's real server. Returns the packet the LOCAL_IN hook should let
  * continue to the local stack (a local real server), or null when IPVS took it.
+ * `pkt` is a TCP/UDP request, or an ICMP error about a reply (ip_vs_icmp_xmit).
  */
 export function transmit(ipvs: Ipvs, cp: Conn, pkt: Ipv4): Ipv4 | null {
   const host = ipvs.host;
   const l4 = pkt.l4;
-  if (l4.kind !== 'tcp' && l4.kind !== 'udp') return null;
+  if (l4.kind !== 'tcp' && l4.kind !== 'udp' && !(l4.kind === 'icmp' && 'orig' in l4)) return null;
   const rr = host.route(cp.daddr);
   if (rr.kind === 'unreachable') {
     host.drop('no-route', `IPVS: no route to the real server ${ipStr(cp.daddr)}`, { ip: pkt });
@@ -37,7 +38,7 @@ export function transmit(ipvs: Ipvs, cp: Conn, pkt: Ipv4): Ipv4 | null {
       host.drop('martian', `IPVS: NAT to the loopback address ${ipStr(cp.daddr)} for a packet from outside is refused`, { ip: pkt });
       return null;
     }
-    return withIp(pkt, { dst: cp.daddr, l4: { ...l4, dport: cp.dport } });
+    return natIn(pkt, cp);
   }
   if (pkt.ttl <= 1) {
     host.drop('ttl-exceeded', `IPVS: TTL exceeded forwarding to ${ipStr(cp.daddr)}`, { ip: pkt });
@@ -45,21 +46,22 @@ export function transmit(ipvs: Ipvs, cp: Conn, pkt: Ipv4): Ipv4 | null {
     return null;
   }
   const dev = rr.dev;
+  const routeMtu = ipvs.routeMtu(cp.daddr, dev.mtu);
   const tr = host.world.trace;
   // __ip_vs_get_out_rt: decrement_ttl comes before ensure_mtu_is_adequate, so an ICMP
   // "fragmentation needed" quotes the header with the TTL already decremented.
   const dec = withIp(pkt, { ttl: pkt.ttl - 1 });
   switch (fwd) {
     case IP_VS_CONN_F_MASQ: {
-      if (!mtuOk(ipvs, dec, dev.mtu)) return null;
-      const out = withIp(dec, { dst: cp.daddr, l4: { ...l4, dport: cp.dport } });
-      if (tr.active) tr.emit({ type: 'ip.forward', t: host.world.now, node: host.name, before: pkt, after: out, why: `IPVS NAT: destination ${ipStr(pkt.dst)}:${l4.dport} rewritten to the real server ${ipStr(cp.daddr)}:${cp.dport}` });
+      if (!mtuOk(ipvs, dec, routeMtu)) return null;
+      const out = natIn(dec, cp);
+      if (tr.active) tr.emit({ type: 'ip.forward', t: host.world.now, node: host.name, before: pkt, after: out, why: l4.kind === 'icmp' ? `IPVS NAT: ICMP error about ${ipStr(pkt.dst)}:${cp.vport} passed on to the real server ${ipStr(cp.daddr)}:${cp.dport}` : `IPVS NAT: destination ${ipStr(pkt.dst)}:${l4.dport} rewritten to the real server ${ipStr(cp.daddr)}:${cp.dport}` });
       host.postRouting(out, dev, rr.nextHop);
       return null;
     }
     case IP_VS_CONN_F_DROUTE:
     case IP_VS_CONN_F_LOCALNODE: {
-      if (!mtuOk(ipvs, dec, dev.mtu)) return null;
+      if (!mtuOk(ipvs, dec, routeMtu)) return null;
       const out = dec;
       if (tr.active) tr.emit({ type: 'ip.forward', t: host.world.now, node: host.name, before: pkt, after: out, why: `IPVS DR: the frame is sent to ${ipStr(cp.daddr)}'s MAC; the IP header keeps the VIP` });
       // IP_VS_RT_MODE_KNOWN_NH (rt_set_nexthop on an uncached route): the next hop is the
@@ -69,7 +71,7 @@ export function transmit(ipvs: Ipvs, cp: Conn, pkt: Ipv4): Ipv4 | null {
       return null;
     }
     case IP_VS_CONN_F_TUNNEL: {
-      const mtu = dev.mtu - IP_HLEN;
+      const mtu = routeMtu - IP_HLEN;
       const pmtu = ipvs.sysctl('pmtu_disc') === 1;
       if (mtu < 68) {
         host.drop('frag-needed', 'IPVS: tunnel MTU below 68', { ip: pkt });
@@ -97,9 +99,41 @@ function ecnEncapsulate(tos: number): number {
   return (tos & 3) === 3 ? (tos & ~3) | 2 : tos;
 }
 
-/** ensure_mtu_is_adequate (IPv4): DF and too long → ICMP frag needed to the client, drop. */
+/**
+ * The NAT rewrite towards the real server: TCP/UDP get VIP:vport → RIP:dport; an ICMP error
+ * (ip_vs_nat_icmp, inout=0) gets its outer destination and the embedded reply's source
+ * rewritten to RIP:dport.
+ */
+function natIn(pkt: Ipv4, cp: Conn): Ipv4 {
+  const l4 = pkt.l4;
+  if (l4.kind === 'icmp' && 'orig' in l4) {
+    const o = l4.orig;
+    const ol4 = o.l4.kind === 'tcp' || o.l4.kind === 'udp' ? { ...o.l4, sport: cp.dport } : o.l4;
+    return withIp(pkt, { dst: cp.daddr, l4: { ...l4, orig: withIp(o, { src: cp.daddr, l4: ol4 }) } });
+  }
+  if (l4.kind !== 'tcp' && l4.kind !== 'udp') return pkt;
+  return withIp(pkt, { dst: cp.daddr, l4: { ...l4, dport: cp.dport } });
+}
+
+/**
+ * ip_vs_nat_icmp with inout=1 (handle_response_icmp): an ICMP error from the real server
+ * about a client request leaves with outer source VIP and the embedded request's
+ * destination VIP:vport.
+ */
+export function natIcmpOut(pkt: Ipv4, cp: Conn): Ipv4 {
+  const l4 = pkt.l4;
+  if (l4.kind !== 'icmp' || !('orig' in l4)) return pkt;
+  const o = l4.orig;
+  const ol4 = o.l4.kind === 'tcp' || o.l4.kind === 'udp' ? { ...o.l4, dport: cp.vport } : o.l4;
+  return withIp(pkt, { src: cp.vaddr, l4: { ...l4, orig: withIp(o, { dst: cp.vaddr, l4: ol4 }) } });
+}
+
+/**
+ * ensure_mtu_is_adequate (IPv4): DF and too long → ICMP frag needed to the client, drop.
+ * Relayed ICMP errors are exempt (!ip_vs_iph_icmp).
+ */
 function mtuOk(ipvs: Ipvs, pkt: Ipv4, mtu: number): boolean {
-  if (pkt.len <= mtu || !pkt.df) return true;
+  if (pkt.len <= mtu || !pkt.df || pkt.l4.kind === 'icmp') return true;
   ipvs.host.drop('frag-needed', `IPVS: ${pkt.len}-byte packet with DF set exceeds MTU ${mtu}: ICMP fragmentation needed (mtu ${mtu})`, { ip: pkt });
   ipvs.host.icmpError(pkt, 3, 4, mtu);
   return false;

@@ -27,6 +27,11 @@ export interface LinkParams {
   lossPct: number;
 }
 
+/** A frame the link will lose (drawn when sent, reported when it would have arrived). */
+class Lost {
+  constructor(readonly frame: Frame) {}
+}
+
 export const DEFAULT_LINK: LinkParams = { latency: 100, bandwidth: 1_000_000_000, lossPct: 0 };
 
 /** Frames queued beyond this much transmit time are dropped (a txqueuelen of ~1000 at 1 Gb/s). */
@@ -42,8 +47,8 @@ export class Link {
    * arrive in the order they were sent: one shared arrival callback per direction pops
    * the next one, and sending a frame allocates no closure.
    */
-  private flightAB: (Frame | null)[] = [];
-  private flightBA: (Frame | null)[] = [];
+  private flightAB: (Frame | Lost)[] = [];
+  private flightBA: (Frame | Lost)[] = [];
   private readonly arriveAB = () => this.arrive(this.flightAB, this.b);
   private readonly arriveBA = () => this.arrive(this.flightBA, this.a);
   txFrames = 0;
@@ -89,19 +94,25 @@ export class Link {
       trace.emit({ type: 'link.tx', t: start, tArrive: arrive, link: this.id, from: from.id, to: to.id, frame });
     }
     const lost = this.params.lossPct > 0 && this.lossDraw() < this.params.lossPct / 100;
-    if (lost && trace.active) {
-      trace.emit({ type: 'drop', t: arrive, node: to.id, reason: 'link-loss', text: `lost on link ${this.id}`, frame });
-    }
-    (ab ? this.flightAB : this.flightBA).push(lost ? null : frame);
+    (ab ? this.flightAB : this.flightBA).push(lost ? new Lost(frame) : frame);
     eng.atRecycled(arrive, ab ? this.arriveAB : this.arriveBA);
     return 'sent';
   }
 
-  private arrive(q: (Frame | null)[], to: Port): void {
-    const frame = q.shift();
+  private arrive(q: (Frame | Lost)[], to: Port): void {
+    const f = q.shift();
+    if (f instanceof Lost) {
+      const trace = this.world.trace;
+      if (trace.active) {
+        const node = to.id.slice(0, to.id.indexOf(':'));
+        trace.emit({ type: 'drop', t: this.world.now, node, reason: 'link-loss', text: `lost on the cable ${this.id}`, frame: f.frame });
+      }
+      return;
+    }
     // A cable pulled while the frame was in flight loses it.
-    if (frame && this.up) to.receive(frame);
+    if (f && this.up) to.receive(f);
   }
+
 
   private lossDraw(): number {
     this.lossRng ??= this.world.random.get(`link:${this.id}:loss`);

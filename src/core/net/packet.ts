@@ -110,6 +110,8 @@ export interface Vrrp {
   readonly advertInt: number;
   readonly addrs: readonly Ip[];
   readonly authType?: number;
+  /** auth_type PASS: the password (8 bytes on the wire, zero padded). */
+  readonly authPass?: string;
 }
 
 /** What an application put in a segment or datagram. */

@@ -5,6 +5,7 @@
  * 192.168.10.100, rs1 192.168.10.11 ...) so captured outputs and the lab read alike.
  */
 import type { ScenarioInput } from './schema';
+import { drHaPreset, natHaPreset } from './ha-presets';
 
 type NodeIn = ScenarioInput['nodes'][number];
 
@@ -239,6 +240,8 @@ export const PRESETS: Record<string, () => ScenarioInput> = {
   dr: drPreset,
   nat: natPreset,
   tun: tunPreset,
+  'dr-ha': () => drHaPreset(),
+  'nat-ha': () => natHaPreset(),
 };
 
 export function presetNames(): string[] {

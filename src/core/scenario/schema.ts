@@ -99,6 +99,10 @@ const NodeSchema = v.object({
   ),
   /** Position hint for the canvas (0..1 of the stage). */
   pos: v.optional(v.object({ x: v.number(), y: v.number() })),
+  /** /etc/keepalived/keepalived.conf: keepalived runs with it from boot (src/core/ha). */
+  keepalived: v.optional(v.pipe(v.string(), v.maxLength(65536))),
+  /** /etc/ha.d/ldirectord.cf: ldirectord runs with it from boot (src/core/ha). */
+  ldirectord: v.optional(v.pipe(v.string(), v.maxLength(65536))),
 });
 
 const LinkSchema = v.object({
@@ -129,7 +133,30 @@ export const CommandSchema = v.variant('type', [
   v.object({ type: v.literal('loss'), node: name, iface: ifname, pct: v.pipe(v.number(), v.minValue(0), v.maxValue(100)) }),
   v.object({ type: v.literal('traffic'), running: v.optional(v.boolean()), rate: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1_000_000))) }),
   v.object({ type: v.literal('shell'), node: name, line: v.pipe(v.string(), v.maxLength(4096)) }),
+  /** keepalived / ldirectord: start, stop (graceful), restart, reload, or kill (SIGKILL: no goodbye). */
+  v.object({
+    type: v.literal('daemon'),
+    node: name,
+    daemon: v.picklist(['keepalived', 'ldirectord']),
+    action: v.picklist(['start', 'stop', 'restart', 'reload', 'kill']),
+    config: v.optional(v.pipe(v.string(), v.maxLength(65536))),
+  }),
 ]);
+
+/**
+ * Failures drawn at random: each listed node fails after an exponential time with mean
+ * `mtbf` and is repaired after an exponential time with mean `mttr` (seeded, one stream per
+ * node), so its configured availability is MTBF / (MTBF + MTTR).
+ */
+const FailureSpecSchema = v.object({
+  nodes: v.pipe(v.array(name), v.minLength(1)),
+  mtbf: duration,
+  mttr: duration,
+  /** What fails: the power, the web service (stopped), or the node's first cable. */
+  kind: v.optional(v.picklist(['power', 'service', 'link']), 'power'),
+  /** No failure before this time (let the lab settle). */
+  after: v.optional(duration, 0),
+});
 
 const EventSchema = v.object({ at: duration, cmd: CommandSchema });
 
@@ -142,6 +169,7 @@ export const ScenarioSchema = v.object({
   links: v.optional(v.pipe(v.array(LinkSchema), v.maxLength(1000)), []),
   traffic: v.optional(TrafficSchema),
   events: v.optional(v.pipe(v.array(EventSchema), v.maxLength(10_000)), []),
+  failures: v.optional(v.array(FailureSpecSchema), []),
 });
 
 export type Scenario = v.InferOutput<typeof ScenarioSchema>;
@@ -149,6 +177,7 @@ export type ScenarioInput = v.InferInput<typeof ScenarioSchema>;
 export type NodeSpec = Scenario['nodes'][number];
 export type ServiceSpec = NonNullable<NodeSpec['ipvs']>['services'][number];
 export type LabCommand = v.InferOutput<typeof CommandSchema>;
+export type FailureSpec = v.InferOutput<typeof FailureSpecSchema>;
 
 export type ValidationResult = { ok: true; scenario: Scenario } | { ok: false; errors: { path: string; message: string }[] };
 
@@ -193,6 +222,11 @@ export function validateScenario(input: unknown): ValidationResult {
   s.traffic?.clients.forEach((c, i) => {
     if (!names.has(c)) errors.push({ path: `$.traffic.clients[${i}]`, message: `no node "${c}"` });
   });
+  s.failures.forEach((f, i) =>
+    f.nodes.forEach((n, j) => {
+      if (!names.has(n)) errors.push({ path: `$.failures[${i}].nodes[${j}]`, message: `no node "${n}"` });
+    }),
+  );
   s.events.forEach((e, i) => {
     if ('node' in e.cmd && !names.has(e.cmd.node)) errors.push({ path: `$.events[${i}].cmd.node`, message: `no node "${e.cmd.node}"` });
   });

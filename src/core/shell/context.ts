@@ -14,6 +14,13 @@ import { ipStr, parseIp } from '../net/addr';
 import { Ipvs } from '../ipvs/ipvs';
 import { Vfs, parentOf, resolvePath } from './vfs';
 
+/** The longest any one command may run the simulation (each tool sets its own, shorter bound). */
+export const MAX_WAIT_US = 3_600_000_000;
+/** A tool that runs until Ctrl-C (ping, tcpdump without -c) stops after this long, as if ^C. */
+export const FOREGROUND_US = 10_000_000;
+/** curl's connect and tools like it: the kernel gives up after ~127 s (tcp_syn_retries=6). */
+export const CONNECT_CAP_US = 130_000_000;
+
 /** How a wait ended: the command finished, `timeout` killed it, or the lab's bound (as ^C). */
 export type WaitResult = 'done' | 'timeout' | 'interrupt';
 
@@ -118,6 +125,8 @@ export class NodeSys {
   readonly fs = new Vfs();
   hostname: string;
   readonly history: string[] = [];
+  /** Kernel modules loaded by hand that the model has no object for (lsmod shows them). */
+  readonly modules = new Set<string>();
 
   constructor(
     readonly lab: Lab,

@@ -15,9 +15,10 @@
 import type { Lab } from '../lab';
 import type { Micros } from '../sim/engine';
 import { parse, shownName, type AndOr, type Heredoc, type Pipeline, type Redir, type SimpleCmd, type Word } from './words';
-import { NodeSys, type CmdCtx, type Job, type ShellApi, type WaitResult } from './context';
+import { NodeSys, MAX_WAIT_US, FOREGROUND_US, type CmdCtx, type Job, type ShellApi, type WaitResult } from './context';
 import { resolvePath } from './vfs';
 import { findCommand, commandNames } from './registry';
+import { installProc } from './commands/ipvs';
 
 export interface ShellResult {
   /** What the terminal shows (stdout and stderr interleaved), usually ending in "\n". */
@@ -30,8 +31,7 @@ export interface ShellOptions {
   node?: string;
 }
 
-/** The longest a foreground command may run the simulation (curl gives up at ~127 s). */
-export const MAX_WAIT_US = 130_000_000;
+export { MAX_WAIT_US, FOREGROUND_US };
 /** bash's HISTSIZE on Debian (~/.bashrc). */
 const HISTSIZE = 1000;
 /** Bound for absurd input: longer lines are refused rather than parsed. */
@@ -144,6 +144,41 @@ export class Shell {
     return { output: '^C\n', exit: 130 };
   }
 
+  /**
+   * End of input (Ctrl-D, or the end of a script): finish what bash would — a heredoc
+   * still open runs with the lines it has (after bash's warning); an open quote or a
+   * trailing `|` is a syntax error.
+   */
+  eof(): ShellResult {
+    if (this.inRun) return { output: '', exit: 1 };
+    const hw = this.heredocWait;
+    if (hw) {
+      const hd = hw.heredocs[hw.idx]!;
+      this.inRun = true;
+      this.out = `bash: warning: here-document at line 1 delimited by end-of-file (wanted \`${hd.delim}')\n`;
+      this.heredocWait = undefined;
+      for (let i = hw.idx; i < hw.heredocs.length; i++) hw.heredocs[i]!.body = i === hw.idx && hw.lines.length ? hw.lines.join('\n') + '\n' : '';
+      let exit = 1;
+      try {
+        exit = this.execScript(hw.script);
+      } finally {
+        this.inRun = false;
+      }
+      this.reportJobs();
+      const output = this.out;
+      this.out = '';
+      return { output, exit };
+    }
+    if (this.pending !== '') {
+      const r = parse(this.pending);
+      this.pending = '';
+      this.frame.lastExit = 2;
+      const quote = r.kind === 'more' ? r.quote : undefined;
+      return { output: (quote ? `bash: unexpected EOF while looking for matching \`${quote === '(' ? ')' : quote}'\n` : '') + 'bash: syntax error: unexpected end of file\n', exit: 2 };
+    }
+    return { output: '', exit: this.frame.lastExit };
+  }
+
   /** Completions for the word being typed (commands first, then nodes after ssh, then paths). */
   complete(line: string): string[] {
     const m = /(\S*)$/.exec(line);
@@ -185,6 +220,7 @@ export class Shell {
     let s = this.systems.get(node);
     if (!s) {
       s = new NodeSys(this.lab, node);
+      installProc(s);
       this.systems.set(node, s);
     }
     return s;
@@ -259,10 +295,10 @@ export class Shell {
 
   // ------------------------------------------------------------------ execution
 
-  private execScript(script: readonly AndOr[], io: Io = { stdin: undefined, fd1: TERM, fd2: TERM }): number {
+  private execScript(script: readonly AndOr[], io: Io = { stdin: undefined, fd1: TERM, fd2: TERM }, background = false): number {
     let status = this.frame.lastExit;
     for (const ao of script) {
-      status = this.execAndOr(ao, io);
+      status = this.execAndOr(background ? { ...ao, background: true } : ao, io);
       this.frame.lastExit = status;
       this.checkSessions();
     }
@@ -271,15 +307,19 @@ export class Shell {
 
   private execAndOr(ao: AndOr, io: Io): number {
     const bgBefore = this.jobs.length;
+    const mark = this.out.length;
     let status = this.execPipeline(ao.first, io, ao.background);
     for (const { op, p } of ao.rest) {
       this.frame.lastExit = status;
       if ((op === '&&') === (status === 0)) status = this.execPipeline(p, io, ao.background);
     }
-    if (ao.background && this.jobs.length === bgBefore) {
+    if (ao.background && this.jobs.length === bgBefore && this.detached === 0) {
       // No background form (the command already ran to completion): bash still announces
-      // the job and reports it done before the next prompt.
+      // the job, before its output, and reports it done before the next prompt.
+      const after = this.out.slice(mark);
+      this.out = this.out.slice(0, mark);
       const { job } = this.api.addJob({ cmdline: this.currentLine.replace(/\s*&\s*$/, ''), announce: true, stop: () => {} });
+      this.out += after;
       this.api.endJob(job, 'Done');
       return 0;
     }
@@ -393,38 +433,42 @@ export class Shell {
           return undefined;
         }
         if (t === '-') return undefined;
-      // `>& file` is `&> file`.
-      // falls through
+        // `>& file` is `&> file`.
+        return this.redirectFile(r, t, io, opened);
       case '&>':
       case '&>>':
       case '>':
-      case '>>': {
-        const append = r.op === '>>' || r.op === '&>>';
-        const path = resolvePath(this.frame.cwd, t);
-        let target: Target;
-        if (path === '/dev/null') target = { kind: 'null' };
-        else if (path === '/dev/stdout') target = io.fd1;
-        else if (path === '/dev/stderr') target = io.fd2;
-        else {
-          if (sys.isDir(path)) return `${t}: Is a directory`;
-          if (!path.startsWith('/proc/')) {
-            // Open (and truncate) now, as bash does before the command runs.
-            const w = sys.write(path, '', append);
-            if (!w.ok) return `${t}: ${w.err}`;
-          } else if (!sys.read(path).ok) {
-            return `${t}: No such file or directory`;
-          }
-          target = { kind: 'file', path, text: '', append };
-          opened.push(target);
-        }
-        const both = r.op === '&>' || r.op === '&>>' || r.op === '>&';
-        if (both || r.fd === 1) io.fd1 = target;
-        if (both || r.fd === 2) io.fd2 = target;
-        return undefined;
-      }
+      case '>>':
+        return this.redirectFile(r, t, io, opened);
       default:
         return undefined;
     }
+  }
+
+  private redirectFile(r: Redir, t: string, io: Io, opened: Target[]): string | undefined {
+    const sys = this.sys(this.node);
+    const append = r.op === '>>' || r.op === '&>>';
+    const path = resolvePath(this.frame.cwd, t);
+    let target: Target;
+    if (path === '/dev/null') target = { kind: 'null' };
+    else if (path === '/dev/stdout') target = io.fd1;
+    else if (path === '/dev/stderr') target = io.fd2;
+    else {
+      if (sys.isDir(path)) return `${t}: Is a directory`;
+      if (!path.startsWith('/proc/')) {
+        // Open (and truncate) now, as bash does before the command runs.
+        const w = sys.write(path, '', append);
+        if (!w.ok) return `${t}: ${w.err}`;
+      } else if (!sys.read(path).ok) {
+        return `${t}: No such file or directory`;
+      }
+      target = { kind: 'file', path, text: '', append };
+      opened.push(target);
+    }
+    const both = r.op === '&>' || r.op === '&>>' || r.op === '>&';
+    if (both || r.fd === 1) io.fd1 = target;
+    if (both || r.fd === 2) io.fd2 = target;
+    return undefined;
   }
 
   /** Write redirected output to its files; a refused /proc/sys write is the writer's error. */
@@ -655,7 +699,9 @@ export class Shell {
         const fd2: Target = { kind: 'buf', text: '' };
         try {
           // stdout and stderr of the remote command come back over the ssh channel.
-          const st = this.execScript(r.script, { stdin: ctx.stdin, fd1: ctx.stdoutTty ? TERM : fd1, fd2: TERM });
+          // `ssh host cmd &`: the remote command runs in the background (its output still
+          // reaches this terminal).
+          const st = this.execScript(r.script, { stdin: ctx.stdin, fd1: ctx.stdoutTty ? TERM : fd1, fd2: TERM }, ctx.background);
           if (fd1.kind === 'buf') ctx.out(fd1.text);
           if (fd2.kind === 'buf') ctx.err(fd2.text);
           return st;

@@ -14,7 +14,6 @@ export type DropReason =
   | 'link-down'
   | 'link-loss'
   | 'host-off'
-  | 'not-for-us'
   | 'not-forwarding'
   | 'no-route'
   | 'rp-filter'

@@ -184,14 +184,14 @@ describe('arp_announce: the sender address of rs1\'s ARP request when it pings t
     expect(announce({ 'net.ipv4.conf.lo.arp_announce': 2 }).tell).toEqual([VIP]);
   });
 
-  it('a forwarding router announces the reply\'s own source even on another interface (§6 note)', () => {
-    // The router answers a ping from 192.168.10.11 to its .1: the reply's source is local.
+  it('a request addressed to a host teaches it the asker (neigh_event_ns): its answer needs no ARP of its own', () => {
     const m = lan({ rs1: {} });
-    ping(m.lab.host('rs1'), '192.168.10.1');
+    const p = ping(m.lab.host('rs1'), '192.168.10.1');
     m.lab.advance(50 * MS);
-    const fromRouter = m.rec.arp('router', 'eth0', 'tx').filter((a) => a.op === 'request');
-    // The router learnt rs1 from rs1's own request, so it needs no request of its own.
-    expect(fromRouter).toEqual([]);
+    expect(p.replies).toHaveLength(1);
+    expect(m.rec.arp('router', 'eth0', 'tx').filter((a) => a.op === 'request')).toEqual([]);
+    // STALE from rs1's request, then DELAY once the echo reply used it.
+    expect(neigh(m.lab.host('router'), 'eth0', '192.168.10.11')).toEqual({ state: 'DELAY', mac: MAC.rs1 });
   });
 });
 

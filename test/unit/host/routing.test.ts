@@ -228,3 +228,45 @@ describe('forwarding', () => {
     expect(noDf.errors).toEqual([]);
   });
 });
+
+describe('the local table', () => {
+  it('a VIP put on lo as /24 instead of /32 makes the whole /24 local: rs1 answers its own pings to the gateway', () => {
+    // fib_add_ifaddr adds "local 192.168.10.0/24 dev lo" to the local table for a prefix on
+    // a loopback device — the classic LVS-DR misconfiguration.
+    const { lab, rec } = routed();
+    const rs1 = lab.host('rs1');
+    expect(rs1.addAddr('lo', 0xc0a80a64, 24, 'lo:0')).toBe('ok');
+    expect(routeGet(rs1, '192.168.10.1')).toBe('local');
+    const p = ping(rs1, '192.168.10.1');
+    lab.advance(10 * MS);
+    expect(p.replies).toHaveLength(1);
+    expect(rec.frames('rs1', 'eth0', 'tx')).toEqual([]);
+    expect(rec.frames('router', 'eth1', 'rx')).toEqual([]);
+  });
+
+  it('...and, with arp_ignore=0, rs1 answers ARP for every address of that /24', () => {
+    const { lab, rec } = routed();
+    lab.host('rs1').addAddr('lo', 0xc0a80a64, 24, 'lo:0');
+    const p = ping(lab.host('router'), '192.168.10.99');
+    lab.advance(10 * MS);
+    expect(rec.arpRepliesTo('router', 'eth1')).toEqual([{ ip: '192.168.10.99', mac: '52:54:00:00:0a:11' }]);
+    // With rp_filter=0 only rs1's own addresses are martian sources, so the request from
+    // 192.168.10.1 is accepted even though that address is in the local /24...
+    expect(rec.drops('rs1')).toEqual([]);
+    expect(rec.ip('rs1', 'eth0', 'rx').filter((x) => x.l4.kind === 'icmp' && x.l4.type === 8)).toHaveLength(1);
+    // ...but the reply to it is routed to lo: the router's ping never gets an answer.
+    expect(rec.ip('rs1', 'lo', 'tx').filter((x) => x.l4.kind === 'icmp' && x.l4.type === 0).map((x) => ipStr(x.dst))).toEqual(['192.168.10.1']);
+    expect(p.replies).toEqual([]);
+  });
+
+  it('the same VIP as /32 leaves the gateway reachable', () => {
+    const { lab, rec } = routed();
+    const rs1 = lab.host('rs1');
+    rs1.addAddr('lo', 0xc0a80a64, 32, 'lo:0');
+    expect(routeGet(rs1, '192.168.10.1')).toBe('dev eth0');
+    const p = ping(rs1, '192.168.10.1');
+    lab.advance(10 * MS);
+    expect(p.replies).toHaveLength(1);
+    expect(rec.ip('router', 'eth1', 'rx').filter((x) => x.l4.kind === 'icmp')).toHaveLength(1);
+  });
+});

@@ -3,8 +3,9 @@
  * hop, for NAT, DR and TUN — MACs, addresses, ports, TTL, DF, and the IP-in-IP wrapper.
  */
 import { describe, expect, it } from 'vitest';
-import { IPPROTO_IPIP, IP_HLEN, type Ipv4 } from '../../../src/core/net/packet';
-import { F, SETTLE, build, connLine, conns, curl, drops, hopLines, hops, innerTcp, ip, ipStr, node, only, pktStr, send, service, tcp, type TestLab } from './helpers';
+import { IPPROTO_IPIP, IP_HLEN, makeIp, type Ipv4 } from '../../../src/core/net/packet';
+import type { ScenarioInput } from '../../../src/core/scenario/schema';
+import { F, SETTLE, build, connLine, conns, curl, drops, embedded, hopLines, hops, innerTcp, ip, ipStr, node, only, pktStr, send, service, tcp, udp, type TestLab } from './helpers';
 
 const CIP = '203.0.113.10';
 const CLIENT_MAC = '52:54:00:00:01:10';
@@ -285,4 +286,60 @@ describe('TTL and local real servers (§2, §2.1 TTL notes)', () => {
       expect(drops(t.events)).toEqual([]);
     });
   }
+});
+
+describe('ICMP errors about a connection (ip_vs_in_icmp / ip_vs_out_icmp, §3)', () => {
+  const udpNat = (s: ScenarioInput) => {
+    const svc = service(s);
+    svc.proto = 'udp';
+    svc.port = 53;
+    for (const d of svc.dests!) d.port = 5353;
+  };
+
+  it('NAT: the real server’s ICMP port unreachable leaves with source VIP and the quoted request rewritten to VIP:vport', () => {
+    const t = build('nat', udpNat);
+    t.lab.advance(SETTLE);
+    const errors: string[] = [];
+    t.host('client1').udp.bind({ port: 5000, addr: 0, onDatagram: () => {}, onError: (ic) => errors.push(`${ic.type}/${ic.code}`) });
+    send(t.host('client1'), CIP, '172.16.0.100', udp(5000, 53));
+    t.lab.advance(50_000);
+    const icmp = hops(t.events, (p) => p.l4.kind === 'icmp');
+    const line = (h: (typeof icmp)[number]) => `${h.link} | ${pktStr(h.ip)} | quoting ${pktStr(embedded(h.ip)!)}`;
+    expect(icmp.map(line)).toEqual([
+      `rs3:eth0 -> switch:p3 | 192.168.10.13 > ${CIP} ttl 64 icmp 3/3 | quoting ${CIP}:5000 > 192.168.10.13:5353 ttl 62 DF udp`,
+      `switch:p0 -> director:eth1 | 192.168.10.13 > ${CIP} ttl 64 icmp 3/3 | quoting ${CIP}:5000 > 192.168.10.13:5353 ttl 62 DF udp`,
+      `director:eth0 -> router:eth1 | 172.16.0.100 > ${CIP} ttl 63 icmp 3/3 | quoting ${CIP}:5000 > 172.16.0.100:53 ttl 62 DF udp`,
+      `router:eth0 -> internet:p0 | 172.16.0.100 > ${CIP} ttl 62 icmp 3/3 | quoting ${CIP}:5000 > 172.16.0.100:53 ttl 62 DF udp`,
+      `internet:p1 -> client1:eth0 | 172.16.0.100 > ${CIP} ttl 62 icmp 3/3 | quoting ${CIP}:5000 > 172.16.0.100:53 ttl 62 DF udp`,
+    ]);
+    // The client's socket gets the error, as from the service it talked to.
+    expect(errors).toEqual(['3/3']);
+    const d = t.ipvs.services[0]!.dests.find((x) => x.addr === ip('192.168.10.13'))!;
+    expect([d.stats.inpkts, d.stats.outpkts, d.stats.outbytes]).toEqual([1, 1, icmp[2]!.ip.len]);
+  });
+
+  it('NAT: an ICMP error from the client about a reply goes to the real server with RIP:dport restored', () => {
+    const t = build('nat', udpNat);
+    t.host('rs3').udp.bind({ port: 5353, addr: 0, onDatagram: () => {} });
+    send(t.host('client1'), CIP, '172.16.0.100', udp(5000, 53));
+    t.lab.advance(50_000);
+    const quoted = makeIp({ src: ip('172.16.0.100'), dst: ip(CIP), ttl: 62, l4: udp(53, 5000) });
+    send(t.host('client1'), CIP, '172.16.0.100', { kind: 'icmp', type: 3, code: 3, orig: quoted });
+    t.lab.advance(50_000);
+    const atRs = hops(t.events, (p) => p.l4.kind === 'icmp').filter((h) => h.link === 'switch:p3 -> rs3:eth0');
+    expect(atRs.map((h) => `${pktStr(h.ip)} | quoting ${pktStr(embedded(h.ip)!)}`)).toEqual([`${CIP} > 192.168.10.13 ttl 62 DF icmp 3/3 | quoting 192.168.10.13:5353 > ${CIP}:5000 ttl 62 DF udp`]);
+    const d = t.ipvs.services[0]!.dests.find((x) => x.addr === ip('192.168.10.13'))!;
+    expect(d.stats.inpkts).toBe(2);
+  });
+
+  it('DR: an ICMP error from the client about a reply is sent on to the real server’s MAC unchanged (but for the TTL)', () => {
+    const t = build('dr');
+    send(t.host('client1'), CIP, '192.168.10.100', tcp(40000, 80, F.SYN));
+    t.lab.advance(50_000);
+    const quoted = makeIp({ src: ip('192.168.10.100'), dst: ip(CIP), ttl: 63, l4: tcp(80, 40000, F.SYN | F.ACK) });
+    send(t.host('client1'), CIP, '192.168.10.100', { kind: 'icmp', type: 3, code: 1, orig: quoted });
+    t.lab.advance(50_000);
+    const atRs = hops(t.events, (p) => p.l4.kind === 'icmp').filter((h) => h.link === 'switch:p4 -> rs3:eth0');
+    expect(atRs.map((h) => `${h.dmac} | ${pktStr(h.ip)} | quoting ${pktStr(embedded(h.ip)!)}`)).toEqual([`52:54:00:00:0a:13 | ${CIP} > 192.168.10.100 ttl 62 DF icmp 3/1 | quoting 192.168.10.100:80 > ${CIP}:40000 ttl 63 DF tcp [S.]`]);
+  });
 });

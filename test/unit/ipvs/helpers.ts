@@ -8,7 +8,7 @@ import { drPreset, natPreset, tunPreset } from '../../../src/core/scenario/prese
 import type { ScenarioInput } from '../../../src/core/scenario/schema';
 import { httpGet, type HttpResult } from '../../../src/core/apps/http-client';
 import { ip, ipStr } from '../../../src/core/net/addr';
-import { makeIp, type Frame, type Ipv4, type Tcp, type Udp } from '../../../src/core/net/packet';
+import { makeIp, type Frame, type Ipv4, type L4, type Tcp, type Udp } from '../../../src/core/net/packet';
 import type { TraceEvent } from '../../../src/core/sim/trace';
 import type { Ipvs } from '../../../src/core/ipvs/ipvs';
 import { stateName } from '../../../src/core/ipvs/ipvs';
@@ -94,7 +94,7 @@ export function udp(sport: number, dport: number, plen = 100): Udp {
 }
 
 /** host.output of a hand-made packet. */
-export function send(h: Host, src: string, dst: string, l4: Tcp | Udp, extra: { ttl?: number; df?: boolean; tos?: number } = {}): Ipv4 {
+export function send(h: Host, src: string, dst: string, l4: L4, extra: { ttl?: number; df?: boolean; tos?: number } = {}): Ipv4 {
   const p = makeIp({ src: ip(src), dst: ip(dst), l4, id: h.nextIpId(), ...extra });
   h.output(p);
   return p;
@@ -209,4 +209,9 @@ export function inject(t: TestLab, dir: 'in' | 'out', flags: number, o: { cport?
   } else {
     d.ipReceive(d.iface('eth1')!, makeIp({ src: ip(o.rip ?? '192.168.10.13'), dst: ip(caddr), l4: tcp(o.rport ?? 80, cport, flags, o.plen ?? 0), id: 1 }));
   }
+}
+
+/** The packet quoted inside an ICMP error, or undefined. */
+export function embedded(p: Ipv4): Ipv4 | undefined {
+  return p.l4.kind === 'icmp' && 'orig' in p.l4 ? p.l4.orig : undefined;
 }

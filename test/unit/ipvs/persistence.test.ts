@@ -244,6 +244,22 @@ describe('quiesced and overloaded servers under persistence (§6, §7)', () => {
     expect(ipStr(conns(t.ipvs).at(-1)!.daddr)).toBe('192.168.10.12');
   });
 
+  it('expire_nodest_conn=1 and weight 0: a new SYN on the old entry is rescheduled — through the template, so to the same server', () => {
+    for (const eqt of [0, 1]) {
+      const t = box('dr', persistent());
+      t.host('director').sysctl.set('net.ipv4.vs.expire_nodest_conn', 1);
+      t.host('director').sysctl.set('net.ipv4.vs.expire_quiescent_template', eqt);
+      inject(t, 'in', SYN);
+      inject(t, 'in', ACK);
+      const old = only(conns(t.ipvs));
+      t.ipvs.services[0]!.editDest({ addr: ip('192.168.10.13'), port: 80, weight: 0, fwd: 'route' });
+      inject(t, 'in', SYN);
+      t.lab.advance(1);
+      const now = only(conns(t.ipvs));
+      expect([eqt, now !== old, stateName(now), ipStr(now.daddr)]).toEqual([eqt, true, 'SYN_RECV', eqt ? '192.168.10.12' : '192.168.10.13']);
+    }
+  });
+
   it('a deleted server: its template is unusable, the client is rescheduled', () => {
     const t = box('dr', persistent());
     inject(t, 'in', SYN);

@@ -471,6 +471,17 @@ describe('§7 a deleted real server', () => {
     expect(conns(t.ipvs).map((c) => connLine(t.ipvs, c))).toEqual([`TCP SYN_RECV 60 ${CIP}:40000 192.168.10.100:80 192.168.10.12:80`]);
   });
 
+  it('expire_nodest_conn=1: a non-SYN packet before the flush expires the entry and goes to the local stack (RST from the VIP)', () => {
+    const t = build('dr');
+    t.host('director').sysctl.set('net.ipv4.vs.expire_nodest_conn', 1);
+    established(t);
+    t.ipvs.delDest(t.ipvs.services[0]!, ip('192.168.10.13'), 80);
+    t.events.length = 0;
+    inject(t, 'in', ACK);
+    expect(conns(t.ipvs)).toHaveLength(0);
+    expect(drops(t.events, 'director').map((d) => d.reason)).toEqual(['no-socket']);
+  });
+
   it('expire_nodest_conn=1: the background flush removes the dest entries and templates; other dests keep theirs', () => {
     const t = box('dr', (s) => (service(s).persistent = 360));
     t.host('director').sysctl.set('net.ipv4.vs.expire_nodest_conn', 1);

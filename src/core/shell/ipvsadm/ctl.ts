@@ -8,139 +8,28 @@
  * family; those are kept here as configuration only ("foreign": listed, saved, edited,
  * never hit by a packet), per Ipvs, so that ipvsadm answers as it would.
  */
-import type { Ipvs, SyncDaemonConf } from '../../ipvs/ipvs';
-import type { Dest, FwdMethod, IpvsStats } from '../../ipvs/dest';
-import { IpvsError, type Service } from '../../ipvs/service';
+import type { Dest, FwdMethod } from '../../ipvs/dest';
+import type { Ipvs } from '../../ipvs/ipvs';
 import { isSchedulerName } from '../../ipvs/schedulers/index';
-import { S } from '../../ipvs/tcp-states';
+import { IpvsError, type Service } from '../../ipvs/service';
+import { coreEntry, foreignEntry, stats64, svcHash } from './dump';
 import {
-  IP_VS_CONN_F_DROUTE,
   IP_VS_CONN_F_LOCALNODE,
   IP_VS_CONN_F_MASQ,
   IP_VS_CONN_F_TUNNEL,
   IP_VS_CONN_F_TUNNEL_TYPE_GUE,
-  IP_VS_STATE_BACKUP,
-  IP_VS_STATE_MASTER,
+  type DaemonEntry,
   type DaemonUser,
   type DestUser,
+  type ServiceEntry,
+  type Stats64,
   type SvcUser,
   type TimeoutUser,
 } from './entry';
-import { EAFNOSUPPORT, EEXIST, EINVAL, ENODEV, ENOENT, ERANGE, ESRCH } from './errors';
-import { AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, addrEqual, v4, type Af, type InetAddr } from './netdb';
-
-/** struct ip_vs_stats64 as ipvsadm receives it. */
-export interface Stats64 {
-  conns: number;
-  inpkts: number;
-  outpkts: number;
-  inbytes: number;
-  outbytes: number;
-  cps: number;
-  inpps: number;
-  outpps: number;
-  inbps: number;
-  outbps: number;
-}
-
-/** ipvs_dest_entry_t. */
-export interface DestEntry {
-  af: Af;
-  addr: InetAddr;
-  port: number;
-  connFlags: number;
-  weight: number;
-  uThreshold: number;
-  lThreshold: number;
-  activeConns: number;
-  inactConns: number;
-  persistConns: number;
-  tunType: number;
-  tunPort: number;
-  tunFlags: number;
-  stats: Stats64;
-}
-
-/** ipvs_service_entry_t, with its dests in the kernel's list order (newest first). */
-export interface ServiceEntry {
-  af: Af;
-  protocol: number;
-  addr: InetAddr;
-  port: number;
-  fwmark: number;
-  schedName: string;
-  flags: number;
-  timeout: number;
-  netmask: number;
-  peName: string;
-  stats: Stats64;
-  dests: DestEntry[];
-}
-
-export interface DaemonEntry {
-  state: number;
-  mcastIfn: string;
-  syncid: number;
-  syncMaxlen: number;
-  mcastAf: Af;
-  mcastGroup: InetAddr;
-  mcastPort: number;
-  mcastTtl: number;
-}
-
-/** A service or dest the data path cannot carry: configuration only, counters stay 0. */
-interface ForeignDest {
-  af: Af;
-  addr: InetAddr;
-  port: number;
-  connFlags: number;
-  weight: number;
-  uThreshold: number;
-  lThreshold: number;
-  tunType: number;
-  tunPort: number;
-  tunFlags: number;
-  seq: number;
-}
-
-interface ForeignSvc {
-  af: Af;
-  protocol: number;
-  addr: InetAddr;
-  port: number;
-  fwmark: number;
-  schedName: string;
-  flags: number;
-  timeout: number;
-  netmask: number;
-  peName: string;
-  dests: ForeignDest[];
-  seq: number;
-}
-
-interface Ext {
-  seq: number;
-  svcSeq: WeakMap<Service, number>;
-  destSeq: WeakMap<Dest, number>;
-  foreign: ForeignSvc[];
-  /** Dests of the other address family (tunnels) of lab services. */
-  mixed: WeakMap<Service, ForeignDest[]>;
-  /** IPv6 multicast groups of running daemons (SyncDaemonConf holds IPv4 only). */
-  group6: WeakMap<SyncDaemonConf, InetAddr>;
-}
-
-const EXT = new WeakMap<Ipvs, Ext>();
-
-function ext(ipvs: Ipvs): Ext {
-  let e = EXT.get(ipvs);
-  if (!e) {
-    e = { seq: 0, svcSeq: new WeakMap(), destSeq: new WeakMap(), foreign: [], mixed: new WeakMap(), group6: new WeakMap() };
-    EXT.set(ipvs, e);
-  }
-  return e;
-}
-
-const ZERO_STATS: Stats64 = { conns: 0, inpkts: 0, outpkts: 0, inbytes: 0, outbytes: 0, cps: 0, inpps: 0, outpps: 0, inbps: 0, outbps: 0 };
+import { EAFNOSUPPORT, EEXIST, EINVAL, ENOENT, ERANGE, ESRCH } from './errors';
+import { ext, type Ext, type ForeignDest, type ForeignSvc } from './foreign';
+import { AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP, addrEqual, v4, type Af, type InetAddr } from './netdb';
+import { getDaemons, getTimeouts, setTimeouts, startDaemon, stopDaemon, syncRunning } from './sync';
 
 /** Conn table buckets (IP_VS_CONN_TAB_SIZE), the "size" ipvsadm prints. */
 export const CONN_TAB_SIZE = 4096;
@@ -159,19 +48,6 @@ function fwdOf(connFlags: number): FwdMethod {
       return 'local';
     default:
       return 'route';
-  }
-}
-
-function connFlagsOf(fwd: FwdMethod): number {
-  switch (fwd) {
-    case 'masq':
-      return IP_VS_CONN_F_MASQ;
-    case 'tunnel':
-      return IP_VS_CONN_F_TUNNEL;
-    case 'local':
-      return IP_VS_CONN_F_LOCALNODE;
-    default:
-      return IP_VS_CONN_F_DROUTE;
   }
 }
 
@@ -267,7 +143,7 @@ export class IpvsCtl {
     this.x.foreign.push({
       af: s.af as Af,
       protocol: s.fwmark ? IPPROTO_TCP : s.protocol,
-      addr: s.fwmark ? v4(0) : s.addr,
+      addr: s.fwmark ? v4(0) : s.af === AF_INET ? v4(s.addr.w[0]) : s.addr,
       port: s.fwmark ? 0 : s.port,
       fwmark: s.fwmark,
       schedName: s.schedName,
@@ -335,10 +211,11 @@ export class IpvsCtl {
 
   /** The checks ip_vs_genl_set_cmd and ip_vs_add/edit_dest make before the lookup. */
   private destPrecheck(f: Found, d: DestUser, full: boolean): number {
-    const af = d.af || f.svc.af;
+    const svcAf: Af = f.kind === 'core' ? AF_INET : f.svc.af;
+    const af = d.af || svcAf;
     if (af !== AF_INET && af !== AF_INET6) return EAFNOSUPPORT;
-    if (af !== f.svc.af && full) {
-      if (this.syncRunning()) return EINVAL;
+    if (af !== svcAf && full) {
+      if (syncRunning(this.ipvs)) return EINVAL;
       if ((d.connFlags & 7) !== IP_VS_CONN_F_TUNNEL) return EINVAL;
     }
     if (!full) return 0;
@@ -446,7 +323,7 @@ export class IpvsCtl {
   private foreignFields(d: DestUser): Omit<ForeignDest, 'seq'> {
     return {
       af: d.af as Af,
-      addr: d.addr,
+      addr: d.af === AF_INET ? v4(d.addr.w[0]) : d.addr,
       port: d.port,
       connFlags: d.connFlags & 7,
       weight: d.weight,
@@ -470,90 +347,24 @@ export class IpvsCtl {
 
   // ---------------------------------------------------------------- timeouts and daemons
 
-  /** IPVS_CMD_SET_CONFIG → ip_vs_set_timeout: 0 leaves a value as it is. */
   setTimeout(t: TimeoutUser): number {
-    const tm = this.ipvs.timeouts;
-    if (t.tcp) tm.tcp[S.ESTABLISHED] = t.tcp;
-    if (t.tcpFin) tm.tcp[S.FIN_WAIT] = t.tcpFin;
-    if (t.udp) tm.udp = t.udp;
-    return 0;
+    return setTimeouts(this.ipvs, t);
   }
 
   getTimeout(): TimeoutUser {
-    const tm = this.ipvs.timeouts;
-    return { tcp: tm.tcp[S.ESTABLISHED] ?? 0, tcpFin: tm.tcp[S.FIN_WAIT] ?? 0, udp: tm.udp };
+    return getTimeouts(this.ipvs);
   }
 
-  private syncRunning(): boolean {
-    return this.ipvs.syncDaemons.master !== undefined || this.ipvs.syncDaemons.backup !== undefined;
-  }
-
-  private mixedDests(): number {
-    let n = 0;
-    for (const svc of this.ipvs.services) n += this.x.mixed.get(svc)?.length ?? 0;
-    for (const f of this.x.foreign) n += f.dests.filter((d) => d.af !== f.af).length;
-    return n;
-  }
-
-  /** IPVS_CMD_NEW_DAEMON → ip_vs_genl_new_daemon / start_sync_thread. */
   startDaemon(d: DaemonUser, ifaceMtu: (name: string) => number | undefined): number {
-    if (d.mcastAf === AF_INET && d.mcastGroup.w[0] >>> 28 !== 0xe) return EINVAL;
-    if (d.mcastAf === AF_INET6 && d.mcastGroup.w[0] >>> 24 !== 0xff) return EINVAL;
-    if (this.mixedDests() > 0) return EINVAL;
-    if (d.state !== IP_VS_STATE_MASTER && d.state !== IP_VS_STATE_BACKUP) return EINVAL;
-    const af: Af = d.mcastAf === 0 ? AF_INET : d.mcastAf;
-    const group = d.mcastAf === 0 ? v4(0xe0000051) : d.mcastGroup;
-    const mtu = ifaceMtu(d.mcastIfn);
-    if (mtu === undefined) return ENODEV;
-    const hlen = af === AF_INET6 ? 48 : 28;
-    const backup = d.state === IP_VS_STATE_BACKUP;
-    const base = backup ? Math.min(Math.max(mtu, 1500), 65535) : 1500;
-    const minMtu = backup ? 1024 : 1;
-    const maxlen = d.syncMaxlen ? Math.min(Math.max(d.syncMaxlen, minMtu), 65535 - hlen) : base - hlen;
-    const key = backup ? 'backup' : 'master';
-    if (this.ipvs.syncDaemons[key]) return EEXIST;
-    const conf: SyncDaemonConf = {
-      state: key,
-      mcastIfn: d.mcastIfn,
-      syncid: d.syncid,
-      syncMaxlen: maxlen,
-      ...(af === AF_INET ? { mcastGroup: group.w[0] } : {}),
-      mcastPort: d.mcastPort || 8848,
-      mcastTtl: d.mcastTtl || 1,
-    };
-    if (af === AF_INET6) this.x.group6.set(conf, group);
-    this.ipvs.syncDaemons[key] = conf;
-    return 0;
+    return startDaemon(this.ipvs, this.x, d, ifaceMtu);
   }
 
-  /** IPVS_CMD_DEL_DAEMON → stop_sync_thread. */
   stopDaemon(d: DaemonUser): number {
-    const key = d.state === IP_VS_STATE_MASTER ? 'master' : d.state === IP_VS_STATE_BACKUP ? 'backup' : undefined;
-    if (!key) return EINVAL;
-    if (!this.ipvs.syncDaemons[key]) return ESRCH;
-    delete this.ipvs.syncDaemons[key];
-    return 0;
+    return stopDaemon(this.ipvs, d);
   }
 
-  /** IPVS_CMD_GET_DAEMON: master first, then backup. */
   getDaemons(): DaemonEntry[] {
-    const out: DaemonEntry[] = [];
-    for (const key of ['master', 'backup'] as const) {
-      const c = this.ipvs.syncDaemons[key];
-      if (!c) continue;
-      const g6 = this.x.group6.get(c);
-      out.push({
-        state: key === 'master' ? IP_VS_STATE_MASTER : IP_VS_STATE_BACKUP,
-        mcastIfn: c.mcastIfn,
-        syncid: c.syncid,
-        syncMaxlen: c.syncMaxlen ?? 0,
-        mcastAf: g6 ? AF_INET6 : AF_INET,
-        mcastGroup: g6 ?? v4(c.mcastGroup ?? 0xe0000051),
-        mcastPort: c.mcastPort ?? 8848,
-        mcastTtl: c.mcastTtl ?? 1,
-      });
-    }
-    return out;
+    return getDaemons(this.ipvs, this.x);
   }
 
   // ---------------------------------------------------------------- dumps
@@ -564,7 +375,7 @@ export class IpvsCtl {
     if (e) return e;
     const f = this.find(s);
     if (!f) return ESRCH;
-    return f.kind === 'core' ? this.coreEntry(f.svc) : this.foreignEntry(f.svc);
+    return f.kind === 'core' ? coreEntry(this.ipvs, this.x, f.svc) : foreignEntry(f.svc);
   }
 
   /**
@@ -574,8 +385,8 @@ export class IpvsCtl {
   getServices(): ServiceEntry[] {
     const all: { e: ServiceEntry; born: number }[] = [];
     const n = this.ipvs.services.length;
-    this.ipvs.services.forEach((svc, i) => all.push({ e: this.coreEntry(svc), born: this.x.svcSeq.get(svc) ?? i - n }));
-    for (const f of this.x.foreign) all.push({ e: this.foreignEntry(f), born: f.seq });
+    this.ipvs.services.forEach((svc, i) => all.push({ e: coreEntry(this.ipvs, this.x, svc), born: this.x.svcSeq.get(svc) ?? i - n }));
+    for (const f of this.x.foreign) all.push({ e: foreignEntry(f), born: f.seq });
     const key = (e: ServiceEntry) => (e.fwmark ? 256 + (e.fwmark & 0xff) : svcHash(e));
     all.sort((a, b) => key(a.e) - key(b.e) || b.born - a.born);
     return all.map((x) => x.e);
@@ -583,107 +394,6 @@ export class IpvsCtl {
 
   /** The totals of /proc/net/ip_vs_stats. */
   totals(): Stats64 {
-    return this.stats64(this.ipvs.stats, false);
-  }
-
-  private stats64(st: IpvsStats, dest: boolean): Stats64 {
-    const r = this.ipvs.rates(st);
-    // libipvs reads a dest's 64-bit counters with its 32-bit parser: all but the byte counts wrap.
-    const u32 = (v: number) => (dest ? v % 4294967296 : v);
-    return {
-      conns: u32(st.conns),
-      inpkts: u32(st.inpkts),
-      outpkts: u32(st.outpkts),
-      inbytes: st.inbytes,
-      outbytes: st.outbytes,
-      cps: u32(r.cps),
-      inpps: u32(r.inpps),
-      outpps: u32(r.outpps),
-      inbps: u32(r.inbps),
-      outbps: u32(r.outbps),
-    };
-  }
-
-  private coreEntry(svc: Service): ServiceEntry {
-    const born = (d: Dest, i: number) => this.x.destSeq.get(d) ?? -1 - i;
-    const dests: { e: DestEntry; born: number }[] = svc.dests.map((d, i) => ({
-      born: born(d, i),
-      e: {
-        af: AF_INET,
-        addr: v4(d.addr),
-        port: d.port,
-        connFlags: connFlagsOf(d.fwd),
-        weight: d.weight,
-        uThreshold: d.uThreshold,
-        lThreshold: d.lThreshold,
-        activeConns: d.activeConns,
-        inactConns: d.inactive,
-        persistConns: d.persistConns,
-        tunType: d.tunType,
-        tunPort: d.tunPort,
-        tunFlags: d.tunFlags,
-        stats: this.stats64(d.stats, true),
-      },
-    }));
-    for (const m of this.x.mixed.get(svc) ?? []) dests.push({ e: foreignDestEntry(m), born: m.seq });
-    dests.sort((a, b) => b.born - a.born);
-    return {
-      af: AF_INET,
-      protocol: svc.fwmark ? IPPROTO_TCP : svc.proto === 'tcp' ? IPPROTO_TCP : IPPROTO_UDP,
-      addr: v4(svc.fwmark ? 0 : svc.vip),
-      port: svc.fwmark ? 0 : svc.port,
-      fwmark: svc.fwmark,
-      schedName: svc.schedName,
-      flags: svc.flags | 0x2,
-      timeout: svc.timeout,
-      netmask: svc.netmask >>> 0,
-      peName: svc.peName,
-      stats: this.stats64(svc.stats, false),
-      dests: dests.map((x) => x.e),
-    };
-  }
-
-  private foreignEntry(f: ForeignSvc): ServiceEntry {
-    return {
-      af: f.af,
-      protocol: f.protocol,
-      addr: f.addr,
-      port: f.port,
-      fwmark: f.fwmark,
-      schedName: f.schedName,
-      flags: f.flags | 0x2,
-      timeout: f.timeout,
-      netmask: f.netmask,
-      peName: f.peName,
-      stats: { ...ZERO_STATS },
-      dests: f.dests.map(foreignDestEntry),
-    };
+    return stats64(this.ipvs, this.ipvs.stats, false);
   }
 }
-
-function foreignDestEntry(d: ForeignDest): DestEntry {
-  return {
-    af: d.af,
-    addr: d.addr,
-    port: d.port,
-    connFlags: d.connFlags,
-    weight: d.weight,
-    uThreshold: d.uThreshold,
-    lThreshold: d.lThreshold,
-    activeConns: 0,
-    inactConns: 0,
-    persistConns: 0,
-    tunType: d.tunType,
-    tunPort: d.tunPort,
-    tunFlags: d.tunFlags,
-    stats: { ...ZERO_STATS },
-  };
-}
-
-/** ip_vs_svc_hashkey (IP_VS_SVC_TAB_BITS 8), without the per-netns pointer term. */
-function svcHash(e: ServiceEntry): number {
-  const fold = e.af === AF_INET6 ? (e.addr.w[0] ^ e.addr.w[1] ^ e.addr.w[2] ^ e.addr.w[3]) >>> 0 : e.addr.w[0];
-  return (e.protocol ^ fold ^ (e.port >> 8) ^ e.port) & 0xff;
-}
-
-export { IPPROTO_SCTP };

@@ -1,6 +1,7 @@
 /**
  * What one ipvsadm invocation asks of the kernel (struct ipvs_command_entry): the service,
- * the real server, the timeouts and the sync daemon, as libipvs sends them over netlink.
+ * the real server, the timeouts and the sync daemon, as libipvs sends them over netlink;
+ * and what the kernel's dumps give back (ipvs_service_entry_t, ipvs_dest_entry_t, …).
  */
 import { AF_INET, type Af, type InetAddr } from './netdb';
 import type { Cmd } from './options';
@@ -118,4 +119,65 @@ export function newEntry(): CommandEntry {
     timeout: { tcp: 0, tcpFin: 0, udp: 0 },
     daemon: { state: 0, mcastIfn: '', syncid: 0, syncMaxlen: 0, mcastAf: 0, mcastGroup: ZERO_ADDR, mcastPort: 0, mcastTtl: 0 },
   };
+}
+
+// ---------------------------------------------------------------- what the kernel reports
+
+/** struct ip_vs_stats64 as ipvsadm receives it. */
+export interface Stats64 {
+  conns: number;
+  inpkts: number;
+  outpkts: number;
+  inbytes: number;
+  outbytes: number;
+  cps: number;
+  inpps: number;
+  outpps: number;
+  inbps: number;
+  outbps: number;
+}
+
+/** ipvs_dest_entry_t. */
+export interface DestEntry {
+  af: Af;
+  addr: InetAddr;
+  port: number;
+  connFlags: number;
+  weight: number;
+  uThreshold: number;
+  lThreshold: number;
+  activeConns: number;
+  inactConns: number;
+  persistConns: number;
+  tunType: number;
+  tunPort: number;
+  tunFlags: number;
+  stats: Stats64;
+}
+
+/** ipvs_service_entry_t, with its dests in the kernel's list order (newest first). */
+export interface ServiceEntry {
+  af: Af;
+  protocol: number;
+  addr: InetAddr;
+  port: number;
+  fwmark: number;
+  schedName: string;
+  flags: number;
+  timeout: number;
+  netmask: number;
+  peName: string;
+  stats: Stats64;
+  dests: DestEntry[];
+}
+
+export interface DaemonEntry {
+  state: number;
+  mcastIfn: string;
+  syncid: number;
+  syncMaxlen: number;
+  mcastAf: Af;
+  mcastGroup: InetAddr;
+  mcastPort: number;
+  mcastTtl: number;
 }

@@ -4,7 +4,7 @@
  * and sync daemons — print_service_entry, print_title, print_largenum, print_conn,
  * list_daemon of ipvsadm.c, printf for printf.
  */
-import type { DaemonEntry, DestEntry, ServiceEntry } from './ctl';
+import type { DaemonEntry, DestEntry, ServiceEntry } from './entry';
 import {
   IP_VS_CONN_F_DROUTE,
   IP_VS_CONN_F_LOCALNODE,

@@ -28,8 +28,10 @@ export function v4(ip: number): InetAddr {
   return { af: AF_INET, w: [ip >>> 0, 0, 0, 0] };
 }
 
+/** ip_vs_addr_equal: IPv4 compares the first word only. */
 export function addrEqual(a: InetAddr, b: InetAddr): boolean {
-  return a.af === b.af && a.w[0] === b.w[0] && a.w[1] === b.w[1] && a.w[2] === b.w[2] && a.w[3] === b.w[3];
+  if (a.af !== b.af || a.w[0] !== b.w[0]) return false;
+  return a.af === AF_INET || (a.w[1] === b.w[1] && a.w[2] === b.w[2] && a.w[3] === b.w[3]);
 }
 
 const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';

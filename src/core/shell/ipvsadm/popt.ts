@@ -5,6 +5,7 @@
  * What a learner can run into, and popt does:
  * - short options cluster (`-Ln`); an argument may follow in the same word (`-w5`, `-s=rr`);
  * - `--long=value` and `--long value`; `-long` is read as a cluster of short options;
+ * - an option without argument given one (`--numeric=1`, `-n=`) is an error;
  * - a string option takes the next word even if it starts with `-` (`-w -1`), an optional
  *   one (`-p`) only if it does not;
  * - words that are not options are kept for poptGetArg, in order; after `--` every word is;
@@ -22,11 +23,14 @@ export interface PoptOption<V> {
 
 export const POPT_ERROR_NOARG = -10;
 export const POPT_ERROR_BADOPT = -11;
+export const POPT_ERROR_UNWANTEDARG = -12;
 
 export function poptStrerror(code: number): string {
   switch (code) {
     case POPT_ERROR_NOARG:
       return 'missing argument';
+    case POPT_ERROR_UNWANTEDARG:
+      return 'option does not take an argument';
     case POPT_ERROR_BADOPT:
       return 'unknown option';
     default:
@@ -96,16 +100,19 @@ export class PoptContext<V> {
         opt = c === undefined ? undefined : this.table.find((o) => o.short === c);
         if (!opt) return { ok: false, code: POPT_ERROR_BADOPT };
         const rest = chars.slice(1);
-        if (rest !== '') this.nextCharArg = rest[0] === '=' ? rest.slice(1) : rest;
+        if (rest !== '') this.nextCharArg = rest;
       }
       if (!opt) return { ok: false, code: POPT_ERROR_BADOPT };
 
-      if (opt.arg !== 'none') {
+      if (opt.arg === 'none') {
+        if (longArg !== null || this.nextCharArg?.[0] === '=') return { ok: false, code: POPT_ERROR_UNWANTEDARG };
+      } else {
         this.optArg = null;
         if (longArg !== null) {
           this.optArg = this.expand(longArg);
         } else if (this.nextCharArg !== null) {
-          this.optArg = this.expand(this.nextCharArg);
+          const c = this.nextCharArg;
+          this.optArg = this.expand(c[0] === '=' ? c.slice(1) : c);
           this.nextCharArg = null;
         } else if (this.next === argv.length) {
           if (opt.arg !== 'optional') return { ok: false, code: POPT_ERROR_NOARG };
