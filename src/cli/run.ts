@@ -1,7 +1,9 @@
 /**
- * `lab run <scenario.json | preset> [--for 30s] [--seed N] [--trace FILE.jsonl] [--hash]`:
- * run a lab headless and print what happened: requests ok/failed, per real server,
- * and each director's IPVS counters.
+ * `lab run <scenario.json | preset> [--for 30s] [--seed N] [--trace FILE.jsonl] [--hash]
+ * [--timeline] [--availability]`: run a lab headless and print what happened: requests
+ * ok/failed, per real server, and each director's IPVS counters; with --timeline a
+ * failover timeline per failure (src/core/ha/timeline.ts), with --availability configured
+ * (MTBF/MTTR) vs observed availability.
  */
 import { readFileSync, writeSync, openSync, closeSync } from 'node:fs';
 import { Lab } from '../core/lab';
@@ -11,6 +13,8 @@ import { eventJson, TraceHasher } from '../core/sim/trace-json';
 import { ipStr } from '../core/net/addr';
 import { svcName } from '../core/ipvs/ipvs';
 import type { Io } from './io';
+import { TimelineRecorder } from '../core/ha/timeline';
+import { availabilityReport, formatAvailability } from '../core/ha/availability';
 
 export function loadScenarioArg(arg: string, io: Io): unknown | undefined {
   const preset = PRESETS[arg];
@@ -36,6 +40,8 @@ export function runCommand(argv: string[], io: Io): number {
   let seed: number | undefined;
   let traceFile: string | undefined;
   let hash = false;
+  let timeline = false;
+  let availability = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--for') {
@@ -60,13 +66,15 @@ export function runCommand(argv: string[], io: Io): number {
         return 2;
       }
     } else if (a === '--hash') hash = true;
+    else if (a === '--timeline') timeline = true;
+    else if (a === '--availability') availability = true;
     else if (a.startsWith('-')) {
       io.err(`lab run: unknown option ${a}`);
       return 2;
     } else target = a;
   }
   if (!target) {
-    io.err('usage: lab run <scenario.json | preset> [--for 30s] [--seed N] [--trace FILE.jsonl] [--hash]');
+    io.err('usage: lab run <scenario.json | preset> [--for 30s] [--seed N] [--trace FILE.jsonl] [--hash] [--timeline] [--availability]');
     return 2;
   }
   const input = loadScenarioArg(target, io);
@@ -89,9 +97,12 @@ export function runCommand(argv: string[], io: Io): number {
       if (fd !== undefined) writeSync(fd, line + '\n');
     });
   }
+  const recorder = timeline ? new TimelineRecorder(lab) : undefined;
   lab.advance(forUs);
   if (fd !== undefined) closeSync(fd);
   printSummary(lab, forUs, io);
+  if (recorder) for (const l of recorder.format()) io.out(l);
+  if (availability) for (const l of formatAvailability(availabilityReport(lab))) io.out(l);
   if (hash) io.out(`trace: ${hasher.count} events, hash ${hasher.digest()}`);
   return 0;
 }

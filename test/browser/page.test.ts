@@ -39,7 +39,7 @@ describe('the lab page', () => {
       for (let i = 0; i < pixels.length && colours.size < 64; i += 4) {
         colours.add(((pixels[i] ?? 0) << 16) | ((pixels[i + 1] ?? 0) << 8) | (pixels[i + 2] ?? 0));
       }
-      return { width, height, distinct: colours.size, nodes: lab.stage.layout.nodes.length };
+      return { width, height, distinct: colours.size, nodes: lab.stage?.layout?.nodes.length ?? 0 };
     });
     expect(summary.width).toBeGreaterThan(100);
     expect(summary.height).toBeGreaterThan(100);

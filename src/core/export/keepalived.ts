@@ -10,6 +10,8 @@
  * real server runs the lab's web server on that port, TCP_CHECK for other TCP services,
  * none for UDP (keepalived then treats the server as always up).
  *
+ * A director that runs the lab's own keepalived exports the configuration it runs with.
+ *
  * Left out, with a comment: services without real servers (keepalived ignores them) and the
  * configuration-only IPv6/SCTP services of the ipvsadm emulation.
  */
@@ -18,7 +20,7 @@ import type { Service } from '../ipvs/service';
 import type { Dest } from '../ipvs/dest';
 import { IP_VS_SVC_F_ONEPACKET, IP_VS_SVC_F_PERSISTENT, IP_VS_SVC_F_SCHED1, IP_VS_SVC_F_SCHED2, IP_VS_SVC_F_SCHED3 } from '../ipvs/service';
 import { ipStr, type Ip } from '../net/addr';
-import { addrOn, directors, fwmarkVips, modeOf, nodeOwning, subnetAddr, svcLabel, virtualServices, webAt, type Director, type ExportFile } from './lab-facts';
+import { addrOn, daemonConfig, directors, fwmarkVips, modeOf, nodeOwning, subnetAddr, svcLabel, virtualServices, webAt, type Director, type ExportFile } from './lab-facts';
 
 /** Health-check timing written into every virtual server (ha.md §5's example). */
 export const CHECK = { delayLoop: 6, connectTimeout: 3, retry: 2, delayBeforeRetry: 2 } as const;
@@ -29,7 +31,20 @@ const TUN_CSUM = ['nocsum', 'csum', 'remcsum'];
 
 export function exportKeepalived(lab: Lab): ExportFile[] {
   const all = directors(lab);
-  return all.map((d, i) => ({ node: d.name, name: 'keepalived.conf', text: keepalivedConf(lab, all, i) }));
+  return all.map((d, i) => {
+    const own = daemonConfig(lab, d.name, 'keepalived');
+    return { node: d.name, name: 'keepalived.conf', text: own !== undefined ? labConf(lab, d, own) : keepalivedConf(lab, all, i) };
+  });
+}
+
+/**
+ * A director that runs the lab's keepalived already has its keepalived.conf: that file is
+ * the real configuration (its VRRP set-up, checkers, sorry server …), and the IPVS table it
+ * drives may lack failed real servers at this moment. So it is exported as it is.
+ */
+function labConf(lab: Lab, d: Director, text: string): string {
+  const head = [`! keepalived.conf of ${d.name}, as the lab's keepalived runs it (exported by LVS Lab from the lab "${lab.scenario.name}").`, '! Check it with: keepalived -t -f keepalived.conf', ''];
+  return head.join('\n') + '\n' + (text.endsWith('\n') ? text : text + '\n');
 }
 
 function keepalivedConf(lab: Lab, all: Director[], index: number): string {

@@ -1,7 +1,8 @@
 /**
  * What the exporters read from a lab: its directors (nodes with IPVS), their virtual
  * services in ipvsadm's order, the real servers behind them (the lab nodes that own each
- * dest address) and the addresses and web servers of those nodes. Read only.
+ * dest address), the addresses and web servers of those nodes, and the configuration of the
+ * lab's own keepalived/ldirectord where a node runs them. Nothing here changes the lab.
  */
 import type { Lab, LabNode } from '../lab';
 import type { Host } from '../host/host';
@@ -11,6 +12,7 @@ import type { Service } from '../ipvs/service';
 import type { Dest, FwdMethod } from '../ipvs/dest';
 import { inPrefix, ipStr, type Ip } from '../net/addr';
 import type { IpvsadmEnv } from '../shell/ipvsadm/index';
+import { haNode } from '../ha/ha';
 
 /** A file an exporter produces: the node it is for, a suggested file name, the text. */
 export interface ExportFile {
@@ -136,4 +138,24 @@ export function webAt(lab: Lab, addr: Ip, port: number, except?: string): { port
   const p = n.web.config.port;
   if (port !== 0 && port !== p) return undefined;
   return { port: p, body: n.web.body };
+}
+
+/**
+ * The configuration file a node's lab daemon runs with: the running daemon's text, else the
+ * scenario's (NodeSpec.keepalived / .ldirectord, what systemd would start it with).
+ */
+export function daemonConfig(lab: Lab, node: string, unit: 'keepalived' | 'ldirectord'): string | undefined {
+  const d = haNode(lab, node)[unit];
+  if (d?.running && d.configText !== undefined) return d.configText;
+  return lab.scenario.nodes.find((n) => n.name === node)?.[unit];
+}
+
+/** The addresses VRRP moves between directors: every virtual_ipaddress of a running lab keepalived. */
+export function vrrpAddrs(lab: Lab): Ip[] {
+  const out: Ip[] = [];
+  for (const n of lab.nodes.values()) {
+    const k = n.host ? haNode(lab, n.name).keepalived : undefined;
+    if (k?.running) for (const i of k.conf?.vrrp ?? []) for (const v of i.vips) out.push(v.addr);
+  }
+  return out;
 }

@@ -8,6 +8,8 @@
  * `real=` line carries its own "request", "receive" pair unless all pages are the same).
  * Other TCP services get `checktype=connect`; UDP services `checktype=on` (no check).
  *
+ * A director that runs the lab's own ldirectord exports the configuration it runs with.
+ *
  * ldirectord cannot express some IPVS settings; they are listed in a comment instead:
  * thresholds (-x/-y), scheduler flags (-b), persistence engines (--pe) and GUE/GRE tunnels.
  */
@@ -16,7 +18,7 @@ import type { Service } from '../ipvs/service';
 import type { Dest } from '../ipvs/dest';
 import { IP_VS_SVC_F_ONEPACKET, IP_VS_SVC_F_PERSISTENT, IP_VS_SVC_F_SCHED1, IP_VS_SVC_F_SCHED2, IP_VS_SVC_F_SCHED3 } from '../ipvs/service';
 import { ipStr } from '../net/addr';
-import { directors, svcLabel, virtualServices, webAt, type Director, type ExportFile } from './lab-facts';
+import { daemonConfig, directors, svcLabel, virtualServices, webAt, type Director, type ExportFile } from './lab-facts';
 
 export const LDIRECTORD = { checkTimeout: 3, checkInterval: 6, quiescent: 'no' } as const;
 
@@ -24,7 +26,11 @@ const FORWARD = { masq: 'masq', tunnel: 'ipip', route: 'gate', local: 'gate', by
 const SCHED_FLAGS = IP_VS_SVC_F_SCHED1 | IP_VS_SVC_F_SCHED2 | IP_VS_SVC_F_SCHED3;
 
 export function exportLdirectord(lab: Lab): ExportFile[] {
-  return directors(lab).map((d) => ({ node: d.name, name: 'ldirectord.cf', text: ldirectordCf(lab, d) }));
+  return directors(lab).map((d) => {
+    const own = daemonConfig(lab, d.name, 'ldirectord');
+    const text = own !== undefined ? `# ldirectord.cf of ${d.name}, as the lab's ldirectord runs it (exported by LVS Lab from the lab "${lab.scenario.name}").\n\n${own.endsWith('\n') ? own : own + '\n'}` : ldirectordCf(lab, d);
+    return { node: d.name, name: 'ldirectord.cf', text };
+  });
 }
 
 function ldirectordCf(lab: Lab, d: Director): string {

@@ -9,7 +9,8 @@
  *        tunl0 (the decapsulated packet's source is the client, "arriving" on tunl0), then
  *        the VIP as /32 on tunl0.
  * - NAT: the default route via the director's address on the server's network (the DIP),
- *        so replies go back through the director that rewrites them.
+ *        so replies go back through the director that rewrites them. If the server's gateway
+ *        already is a director's address or a VRRP address (two directors), that one.
  *
  * Sysctls come before the VIP so the server never answers ARP for it, not even once.
  * `ip … replace` keeps each script safe to run twice under `set -e`.
@@ -17,7 +18,7 @@
 import type { Lab } from '../lab';
 import type { Host } from '../host/host';
 import { ipStr, type Ip } from '../net/addr';
-import { addrOn, directors, realServers, subnetAddr, svcLabel, type ExportFile, type LvsMode, type RsRole } from './lab-facts';
+import { addrOn, directors, realServers, subnetAddr, svcLabel, vrrpAddrs, type ExportFile, type LvsMode, type RsRole } from './lab-facts';
 
 const ARP = ['sysctl -w net.ipv4.conf.all.arp_ignore=1', 'sysctl -w net.ipv4.conf.all.arp_announce=2'];
 const MODE_ORDER: readonly LvsMode[] = ['DR', 'TUN', 'NAT'];
@@ -96,7 +97,7 @@ function tunCommands(roles: RsRole[]): string[] {
 function natCommands(lab: Lab, host: Host, roles: RsRole[], others: boolean): string[] {
   const gw = host.routes.routes.find((r) => r.len === 0 && r.via !== undefined)?.via;
   let dip: Ip | undefined;
-  if (gw !== undefined && directors(lab).some((d) => addrOn(d.host, gw))) dip = gw;
+  if (gw !== undefined && (directors(lab).some((d) => addrOn(d.host, gw)) || vrrpAddrs(lab).includes(gw))) dip = gw;
   for (const r of roles) if (dip === undefined) dip = subnetAddr(r.director.host, r.dest.addr)?.a.addr;
   if (dip === undefined) {
     return ['# LVS-NAT: replies must return through the director, but no director address is on this', '# server\'s network: set the default route via the director by hand'];

@@ -4,9 +4,9 @@
  * addresses and logs are the runtime's (ha/vrrp/instance.ts): it provides the actions
  * and sends every received advertisement in as an event with the simulated time.
  *
- * The master-down timer is BACKUP's `after` delay: accepting an advert re-enters
- * `BACKUP.listening`, which restarts it, and a priority-0 advert re-enters it with
- * Skew_Time instead of Master_Down_Interval.
+ * The master-down timer is the `after` delay of BACKUP.listening: accepting an advert
+ * re-enters `listening` (not BACKUP), which restarts it, and a priority-0 advert
+ * re-enters it with Skew_Time instead of Master_Down_Interval.
  */
 import { assign, setup } from 'xstate';
 import { masterDownUs, skewUs } from '../ha/vrrp/timers';
@@ -108,14 +108,16 @@ export const vrrpInstanceMachine = setup({
       states: {
         listening: {
           after: { 'master down': { target: '#vrrp.MASTER', actions: 'log advert timeout' } },
+          on: {
+            advert: [
+              { guard: 'priority 0 advert', target: 'listening', reenter: true, actions: ['log priority 0 advert', 'arm skew timer'] },
+              { guard: 'advert to accept', target: 'listening', reenter: true, actions: ['remember master', 'arm master down timer'] },
+              { actions: 'log lower priority advert discarded' },
+            ],
+          },
         },
       },
       on: {
-        advert: [
-          { guard: 'priority 0 advert', target: '.listening', reenter: true, actions: ['log priority 0 advert', 'arm skew timer'] },
-          { guard: 'advert to accept', target: '.listening', reenter: true, actions: ['remember master', 'arm master down timer'] },
-          { actions: 'log lower priority advert discarded' },
-        ],
         fault: 'FAULT',
         stop: 'STOP',
       },

@@ -28,10 +28,11 @@ export interface KeepalivedConfOptions {
   reals: string[];
   sync?: boolean;
   checker?: 'TCP_CHECK' | 'HTTP_GET' | 'none';
-  delayLoop?: number;
-  connectTimeout?: number;
-  retry?: number;
-  delayBeforeRetry?: number;
+  /** Checker timers (seconds); null leaves the keyword out, so keepalived's default applies. */
+  delayLoop?: number | null;
+  connectTimeout?: number | null;
+  retry?: number | null;
+  delayBeforeRetry?: number | null;
   inhibit?: boolean;
   sorry?: string;
   quorum?: number;
@@ -43,10 +44,11 @@ export interface KeepalivedConfOptions {
 export function keepalivedConf(o: KeepalivedConfOptions): string {
   const port = o.port ?? 80;
   const checker = o.checker ?? 'TCP_CHECK';
+  const line = (key: string, v: number | null | undefined, dflt: number, indent: string) => (v === null ? [] : [`${indent}${key} ${v ?? dflt}`]);
   const timers = [
-    `            connect_timeout ${o.connectTimeout ?? 3}`,
-    `            retry ${o.retry ?? 2}`,
-    `            delay_before_retry ${o.delayBeforeRetry ?? 2}`,
+    ...line('connect_timeout', o.connectTimeout, 3, '            '),
+    ...line('retry', o.retry, 2, '            '),
+    ...line('delay_before_retry', o.delayBeforeRetry, 2, '            '),
   ];
   const check =
     checker === 'none'
@@ -76,7 +78,7 @@ export function keepalivedConf(o: KeepalivedConfOptions): string {
     '}',
     '',
     `virtual_server ${o.vip} ${port} {`,
-    `    delay_loop ${o.delayLoop ?? 6}`,
+    ...line('delay_loop', o.delayLoop, 6, '    '),
     `    lvs_sched ${o.sched ?? 'wlc'}`,
     ...(o.flags ?? []).map((f) => `    ${f}`),
     `    lvs_method ${o.method}`,

@@ -6,6 +6,8 @@
 import type { CmdCtx, CommandEntry } from './context';
 import * as b from './commands/builtins';
 import * as m from './commands/misc';
+import * as t from './commands/text';
+import * as f from './commands/files';
 import { ip } from './commands/ip';
 import { sysctl } from './commands/sysctl';
 import { arp, lsmod, modprobe } from './commands/net-tools';
@@ -52,23 +54,23 @@ const TABLE: readonly Entry[] = [
   e('hostname', '/usr/bin', 'hostname [-I] [-i] [NAME]', m.hostname),
   e('uname', '/usr/bin', 'uname [-a] [-r] [-n]', m.uname),
   // files and text
-  e('cat', '/usr/bin', 'cat [FILE...]    (also /proc/sys/..., /proc/net/ip_vs*, /proc/net/arp)', m.cat),
+  e('cat', '/usr/bin', 'cat [FILE...]    (also /proc/sys/..., /proc/net/ip_vs*, /proc/net/arp)', t.cat),
   e('echo', 'builtin', 'echo [-n] [-e] TEXT    (> /proc/sys/KEY writes a sysctl)', b.echo),
   e('printf', 'builtin', 'printf FORMAT [ARG...]', b.printf),
-  e('grep', '/usr/bin', 'grep [-i] [-v] [-c] [-n] [-E] [-F] [-w] [-o] [-q] PATTERN [FILE...]', m.grep),
-  e('head', '/usr/bin', 'head [-n N] [FILE...]', m.head),
-  e('tail', '/usr/bin', 'tail [-n N] [FILE...]', m.tail),
-  e('wc', '/usr/bin', 'wc [-l] [-w] [-c] [FILE...]', m.wc),
-  e('sort', '/usr/bin', 'sort [-n] [-r] [-u] [FILE...]', m.sort),
-  e('uniq', '/usr/bin', 'uniq [-c] [FILE]', m.uniq),
-  e('tee', '/usr/bin', 'tee [-a] FILE...', m.tee),
-  e('seq', '/usr/bin', 'seq [FIRST [STEP]] LAST', m.seq, true),
-  e('ls', '/usr/bin', 'ls [-l] [-a] [-1] [PATH...]', m.ls),
+  e('grep', '/usr/bin', 'grep [-i] [-v] [-c] [-n] [-E] [-F] [-w] [-o] [-q] PATTERN [FILE...]', t.grep),
+  e('head', '/usr/bin', 'head [-n N] [FILE...]', t.head),
+  e('tail', '/usr/bin', 'tail [-n N] [FILE...]', t.tail),
+  e('wc', '/usr/bin', 'wc [-l] [-w] [-c] [FILE...]', t.wc),
+  e('sort', '/usr/bin', 'sort [-n] [-r] [-u] [FILE...]', t.sort),
+  e('uniq', '/usr/bin', 'uniq [-c] [FILE]', t.uniq),
+  e('tee', '/usr/bin', 'tee [-a] FILE...', t.tee),
+  e('seq', '/usr/bin', 'seq [FIRST [STEP]] LAST', t.seq, true),
+  e('ls', '/usr/bin', 'ls [-l] [-a] [-1] [PATH...]', f.ls),
   e('cd', 'builtin', 'cd [DIR]', b.cd),
   e('pwd', 'builtin', 'pwd', b.pwd),
-  e('mkdir', '/usr/bin', 'mkdir [-p] DIR...', m.mkdir),
-  e('rm', '/usr/bin', 'rm [-r] [-f] PATH...', m.rm),
-  e('touch', '/usr/bin', 'touch FILE...', m.touch),
+  e('mkdir', '/usr/bin', 'mkdir [-p] DIR...', f.mkdir),
+  e('rm', '/usr/bin', 'rm [-r] [-f] PATH...', f.rm),
+  e('touch', '/usr/bin', 'touch FILE...', f.touch),
   // the shell
   e('history', 'builtin', 'history [N] | history -c', b.history),
   e('clear', '/usr/bin', 'clear', b.clear),

@@ -19,6 +19,7 @@ import { NodeSys, MAX_WAIT_US, FOREGROUND_US, type CmdCtx, type Job, type ShellA
 import { resolvePath } from './vfs';
 import { findCommand, commandNames } from './registry';
 import { installProc } from './commands/ipvs';
+import { expandHeredoc, expandWord, type Expander } from './expand';
 
 export interface ShellResult {
   /** What the terminal shows (stdout and stderr interleaved), usually ending in "\n". */
@@ -41,6 +42,8 @@ const MAX_NESTING = 16;
 
 interface Frame {
   node: string;
+  /** A shell for one `ssh node command`: `exit` there ends only that command. */
+  remote?: boolean;
   cwd: string;
   vars: Map<string, string>;
   lastExit: number;
@@ -393,7 +396,10 @@ export class Shell {
       stdoutTty: io.fd1.kind === 'term',
       out: (t) => this.write(io.fd1, t),
       err: (t) => this.write(io.fd2, t),
-      tty: (t) => this.termWrite(t),
+      // A scenario's command has no terminal to echo ^C on.
+      tty: (t) => {
+        if (this.detached === 0) this.termWrite(t);
+      },
       sys,
       sh: this.api,
       background,
@@ -503,7 +509,6 @@ export class Shell {
   }
 
   private termWrite(text: string): void {
-    if (this.detached > 0) return;
     if (this.inRun) this.out += text;
     else if (this.onAsyncOutput) this.onAsyncOutput(text);
     else if (this.asyncBuf.length < (1 << 20)) this.asyncBuf += text;
@@ -548,69 +553,25 @@ export class Shell {
       return '';
     }
     const buf: Target = { kind: 'buf', text: '' };
-    const saved = this.frame.lastExit;
     this.nesting++;
     try {
       this.execScript(r.script, { stdin: undefined, fd1: buf, fd2: TERM });
     } finally {
       this.nesting--;
     }
-    void saved;
     return buf.kind === 'buf' ? buf.text.replace(/\n+$/, '') : '';
   }
 
-  /** Expand a word into fields: variables and $(...) outside quotes are split on blanks. */
+  /** Expand a word into fields (expand.ts), with this session's variables and $(...). */
   expand(w: Word): string[] {
-    const fields: string[] = [];
-    let cur = '';
-    let has = false;
-    w.segs.forEach((s, i) => {
-      switch (s.t) {
-        case 'lit':
-          cur += s.s;
-          has = true;
-          return;
-        case 'raw':
-          cur += i === 0 && (s.s === '~' || s.s.startsWith('~/')) ? '/root' + s.s.slice(1) : s.s;
-          has = true;
-          return;
-        case 'var':
-        case 'cmd': {
-          const v = s.t === 'var' ? this.varValue(s.name) : this.cmdSubst(s.src);
-          if (s.quoted) {
-            cur += v;
-            has = true;
-            return;
-          }
-          const parts = v.split(/[ \t\n]+/);
-          parts.forEach((part, j) => {
-            if (j > 0) {
-              if (has) fields.push(cur);
-              cur = '';
-              has = false;
-            }
-            if (part !== '') {
-              cur += part;
-              has = true;
-            }
-          });
-          return;
-        }
-      }
-    });
-    if (has) fields.push(cur);
-    return fields;
+    return expandWord(w, this.expander);
   }
 
-  /** Heredoc bodies without quotes: $NAME, ${NAME}, $(...) and backslash escapes. */
   private expandText(body: string): string {
-    return body.replace(/\\([$`\\])|\$\{([^}]*)\}|\$\(([^)]*)\)|\$([A-Za-z_][A-Za-z0-9_]*|[?$#0])/g, (m, esc, braced, cmd, plain) => {
-      if (esc !== undefined) return esc as string;
-      if (braced !== undefined) return this.varValue(braced as string);
-      if (cmd !== undefined) return this.cmdSubst(cmd as string);
-      return this.varValue(plain as string);
-    });
+    return expandHeredoc(body, this.expander);
   }
+
+  private readonly expander: Expander = { value: (n) => this.varValue(n), subst: (src) => this.cmdSubst(src) };
 
   // ------------------------------------------------------------------ time
 
@@ -652,8 +613,8 @@ export class Shell {
   /** A line from a scenario event (`{type:'shell'}`): run on `node` without waiting; output goes to the trace. */
   private runDetached(node: string, line: string): void {
     if (!this.lab.nodes.get(node)?.host) return;
-    const saved = { out: this.out, inRun: this.inRun };
     this.detached++;
+    const depth = this.frames.length;
     this.frames.push(this.newFrame(node));
     const captured: Target = { kind: 'buf', text: '' };
     try {
@@ -662,10 +623,8 @@ export class Shell {
     } catch {
       // A scenario line that breaks must not break the simulation.
     } finally {
-      this.frames.pop();
+      this.frames.length = depth;
       this.detached--;
-      this.out = saved.out;
-      this.inRun = saved.inRun;
     }
     const tr = this.lab.world.trace;
     const text = captured.kind === 'buf' ? captured.text : '';
@@ -693,7 +652,8 @@ export class Shell {
           ctx.err(`bash: -c: line 1: unexpected EOF while looking for matching \`${r.kind === 'more' ? (r.quote ?? '') : ''}'\n`);
           return 2;
         }
-        this.frames.push(this.newFrame(node));
+        const depth = this.frames.length;
+        this.frames.push({ ...this.newFrame(node), remote: true });
         this.nesting++;
         const fd1: Target = { kind: 'buf', text: '' };
         const fd2: Target = { kind: 'buf', text: '' };
@@ -707,14 +667,15 @@ export class Shell {
           return st;
         } finally {
           this.nesting--;
-          this.frames.pop();
+          this.frames.length = depth;
         }
       },
       login: (node) => {
-        this.frames.push(this.newFrame(node));
+        // A scenario's line has no session to move (it runs as `ssh node line` would).
+        if (this.detached === 0) this.frames.push(this.newFrame(node));
       },
       logout: (code) => {
-        if (this.frames.length <= 1) return code;
+        if (this.frames.length <= 1 || this.detached > 0 || this.frame.remote) return code;
         const f = this.frames.pop()!;
         this.termWrite(`logout\nConnection to ${f.node} closed.\n`);
         return code;

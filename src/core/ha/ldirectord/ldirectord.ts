@@ -31,6 +31,8 @@ interface RealRun {
   actor: Actor<typeof ldirectordRealMachine>;
   /** checktype N: connect checks done since the last negotiate. */
   connects: number;
+  /** Its state as ldirectord's real_status has it (set as the machine's actions run). */
+  up: boolean;
 }
 
 interface VirtualRun {
@@ -159,13 +161,13 @@ export class Ldirectord {
         { input: { failurecount: v.failurecount, up }, clock: simClock(this.host.world.engine) },
       );
       actor.start();
-      run.reals.push({ conf: real, actor, connects: 0 });
+      run.reals.push({ conf: real, actor, connects: 0, up });
       if (!up && v.quiescent && !d) {
         svc.addDest({ addr: real.addr, port: real.port, weight: 0, fwd: fwdOf(real.method) });
         this.line('ipvs', `Quiescent real server: ${ipPort(real.addr, real.port)} (${this.vstr(v)}) (Weight set to 0)`, { result: 'down', rs: ipPort(real.addr, real.port), op: 'edit', weight: 0 });
       }
     }
-    if (!run.reals.some((r) => r.actor.getSnapshot().matches('up'))) this.fallbackOn(run);
+    if (!run.reals.some((r) => r.up)) this.fallbackOn(run);
     return run;
   }
 
@@ -236,6 +238,8 @@ export class Ldirectord {
   /** _service_down → _remove_service, then fallback_on. */
   private takeDown(v: VirtualRun, real: LdirReal): void {
     const rs = ipPort(real.addr, real.port);
+    const run = v.reals.find((r) => r.conf === real);
+    if (run) run.up = false;
     this.log.event('check', `Disabled real server=${rs} (virtual=${this.vid(v.conf)})`, { daemon: 'ldirectord', rs, vs: this.vid(v.conf), result: 'down' });
     const d = v.svc.findDest(real.addr, real.port);
     if (v.conf.quiescent) {
@@ -253,6 +257,8 @@ export class Ldirectord {
   /** _service_up → _restore_service, then fallback_off. */
   private bringUp(v: VirtualRun, real: LdirReal): void {
     const rs = ipPort(real.addr, real.port);
+    const run = v.reals.find((r) => r.conf === real);
+    if (run) run.up = true;
     this.log.event('check', `Enabled real server=${rs} (virtual=${this.vid(v.conf)})`, { daemon: 'ldirectord', rs, vs: this.vid(v.conf), result: 'up' });
     this.restore(v, real.addr, real.port, fwdOf(real.method), real.weight, 'real');
     this.fallbackOff(v);
@@ -274,7 +280,7 @@ export class Ldirectord {
 
   private fallbackOn(v: VirtualRun): void {
     const fb = v.conf.fallback;
-    if (!fb || v.fallbackOn || v.reals.some((r) => r.actor.getSnapshot().matches('up'))) return;
+    if (!fb || v.fallbackOn || v.reals.some((r) => r.up)) return;
     v.fallbackOn = true;
     this.restore(v, fb.addr, fb.port, fwdOf(fb.method), 1, 'fallback');
   }
@@ -305,6 +311,6 @@ export class Ldirectord {
 
   /** Real servers and whether each is up, for `systemctl status` and the UI. */
   states(): { virtual: string; real: string; up: boolean }[] {
-    return this.virtuals.flatMap((v) => v.reals.map((r) => ({ virtual: this.vstr(v.conf), real: ipPort(r.conf.addr, r.conf.port), up: r.actor.getSnapshot().matches('up') })));
+    return this.virtuals.flatMap((v) => v.reals.map((r) => ({ virtual: this.vstr(v.conf), real: ipPort(r.conf.addr, r.conf.port), up: r.up })));
   }
 }

@@ -50,7 +50,7 @@ export class VrrpInstance {
         'become backup': () => self.becomeBackup(),
         'become master': () => self.becomeMaster(),
         'leave master': () => self.leaveMaster(),
-        'become fault': () => self.log('vrrp.state', `(${conf.name}) Entering FAULT STATE`),
+        'become fault': () => self.log('vrrp.state', `(${conf.name}) Entering FAULT STATE`, { state: 'FAULT' }),
         'send advert': () => self.sendAdvert(self.actor.getSnapshot().context.priority),
         'send priority 0 advert': () => {
           self.sendAdvert(0);

@@ -8,7 +8,7 @@
  */
 import type { CmdCtx } from '../context';
 
-const OPTS_WITH_ARG = new Set('bcDEeFIiJLlmOopQRSWw'.split(''));
+const OPTS_WITH_ARG = new Set('BbcDEeFIiJLlmOopQRSWw'.split(''));
 
 export function ssh(ctx: CmdCtx): number {
   const args = ctx.argv.slice(1);

@@ -7,6 +7,7 @@
  */
 import type { CmdCtx } from '../context';
 import { civil, labUnix, p2 } from './util';
+import { HA_UNITS, haSystemctl } from '../../ha/systemctl';
 
 const UNITS = new Set(['nginx', 'nginx.service']);
 
@@ -47,6 +48,12 @@ export function systemctl(ctx: CmdCtx): number {
   const node = ctx.sys.node;
   let rc = 0;
   for (const u of units) {
+    if (HA_UNITS[u]) {
+      // keepalived and ldirectord are the HA module's (src/core/ha/systemctl.ts).
+      const sys = ctx.sys;
+      rc |= haSystemctl({ lab: ctx.sh.lab, node: sys.name, hostname: sys.hostname, read: (p) => { const r = sys.read(p); return r.ok ? r.data : undefined; }, out: (t) => ctx.out(t), err: (t) => ctx.err(t) }, verb, u);
+      continue;
+    }
     const unit = u.endsWith('.service') ? u : `${u}.service`;
     if (!UNITS.has(u) || !node.web || !node.service) {
       if (verb === 'status') {

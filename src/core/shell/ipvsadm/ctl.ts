@@ -347,11 +347,11 @@ export class IpvsCtl {
 
   // ---------------------------------------------------------------- timeouts and daemons
 
-  setTimeout(t: TimeoutUser): number {
+  setConfig(t: TimeoutUser): number {
     return setTimeouts(this.ipvs, t);
   }
 
-  getTimeout(): TimeoutUser {
+  getConfig(): TimeoutUser {
     return getTimeouts(this.ipvs);
   }
 

@@ -85,7 +85,7 @@ export function coreEntry(ipvs: Ipvs, x: Ext, svc: Service): ServiceEntry {
 export function foreignEntry(f: ForeignSvc): ServiceEntry {
   return {
     af: f.af,
-    protocol: f.protocol,
+    protocol: f.fwmark ? 0 : f.protocol,
     addr: f.addr,
     port: f.port,
     fwmark: f.fwmark,

@@ -60,7 +60,7 @@ function processOptions(p: Proc, argv: readonly string[], readingStdin: boolean)
       if (has(options, Opt.Connection)) listConn(p, format);
       else if (has(options, Opt.Service)) listService(p, ce.svc, format);
       else if (has(options, Opt.Timeout)) {
-        const t = ctl.getTimeout();
+        const t = ctl.getConfig();
         p.out += `Timeout (tcp tcpfin udp): ${t.tcp} ${t.tcpFin} ${t.udp}\n`;
       } else if (has(options, Opt.Daemon)) p.out += listDaemons(ctl.getDaemons());
       else listAll(p, format);
@@ -100,7 +100,7 @@ function processOptions(p: Proc, argv: readonly string[], readingStdin: boolean)
       [func, result] = ['del_dest', ctl.delDest(ce.svc, ce.dest)];
       break;
     case Cmd.Timeout:
-      [func, result] = ['set_timeout', ctl.setTimeout(ce.timeout)];
+      [func, result] = ['set_timeout', ctl.setConfig(ce.timeout)];
       break;
     case Cmd.StartDaemon:
       [func, result] = ['start_daemon', ctl.startDaemon(ce.daemon, (n) => ctl.ifaceMtu(n))];

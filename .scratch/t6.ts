@@ -1,0 +1,10 @@
+import { initialTransition, transition } from 'xstate';
+import { getShortestPaths } from 'xstate/graph';
+import { vrrpInstanceMachine } from '/work/main/src/core/machines/vrrp-instance.machine';
+const input = { version: 2 as const, priority: 100, wantsOwner: false, advertIntUs: 1e6, preempt: true, preemptDelayUs: 0, ownIp: 1 };
+let [s, acts] = initialTransition(vrrpInstanceMachine, input);
+console.log(s.value, acts.map(a => a.type));
+[s, acts] = transition(vrrpInstanceMachine, s, { type: 'start', now: 0, faulty: false });
+console.log(s.value, s.context.downUs, acts.map(a => (a as any).type + ' ' + JSON.stringify((a as any).params ?? (a as any).args ?? '')));
+const paths = getShortestPaths(vrrpInstanceMachine, { input, events: [{ type: 'start', now: 0, faulty: false }, { type: 'start', now: 0, faulty: true }, { type: 'advert', prio: 200, src: 2, intervalUs: 1e6, now: 0 }, { type: 'fault' }, { type: 'fault cleared', now: 0 }, { type: 'stop' }, { type: 'xstate.after.master down.vrrp.BACKUP.listening' } as any] } as any);
+console.log(paths.map(p => JSON.stringify(p.state.value)));

@@ -1,0 +1,152 @@
+/**
+ * The Controls panel: the director's service (scheduler, flags, persistence), each real
+ * server (weight, power, web service, slowness, live connection counts) and the client
+ * traffic. Reads the lab when the controller's `version` moves; every change is a
+ * LabCommand, and IPVS changes are the real `ipvsadm` line, sent to the director's shell.
+ */
+import type { LabController } from './lab-controller.svelte';
+import { destView, directorOf, editDestLine, editServiceLine, flagsFor, serviceConfig, type DestView, type SchedFlag, type ServiceConfig } from './ipvs-config';
+import { topState } from './statechart-model';
+import type { Kernel, TrafficStyle } from './scenario-edit';
+
+export interface ServerView {
+  name: string;
+  power: string;
+  service: string | undefined;
+  slow: number;
+  dest: DestView | undefined;
+}
+
+export interface TrafficView {
+  rate: number;
+  running: boolean;
+  clients: number;
+  style: TrafficStyle;
+  ok: number;
+  failed: number;
+}
+
+export class Controls {
+  /** Weight being dragged, per dest ip (shown until released). */
+  draft: Readonly<Record<string, number>> = $state.raw({});
+
+  constructor(private readonly ctl: LabController) {}
+
+  get director(): string | undefined {
+    void this.ctl.version;
+    return directorOf(this.ctl.lab);
+  }
+
+  get service(): ServiceConfig | undefined {
+    void this.ctl.version;
+    const d = directorOf(this.ctl.lab);
+    const svc = d ? this.ctl.lab.nodes.get(d)?.ipvs?.services[0] : undefined;
+    return svc ? serviceConfig(svc) : undefined;
+  }
+
+  get kernel(): Kernel {
+    void this.ctl.version;
+    return this.ctl.session.scenario.kernel;
+  }
+
+  get servers(): ServerView[] {
+    void this.ctl.version;
+    const lab = this.ctl.lab;
+    const d = directorOf(lab);
+    const svc = d ? lab.nodes.get(d)?.ipvs?.services[0] : undefined;
+    const dests = (svc?.dests ?? []).map((x) => destView(lab, x));
+    const out: ServerView[] = [];
+    for (const n of lab.nodes.values()) {
+      if (n.kind !== 'rs') continue;
+      out.push({
+        name: n.name,
+        power: topState(n.power?.getSnapshot().value),
+        service: n.service ? topState(n.service.getSnapshot().value) : undefined,
+        slow: n.web?.slowFactor ?? 1,
+        dest: dests.find((x) => x.node === n.name),
+      });
+    }
+    // Dests that are no lab node (added by hand to an unknown address) still get a row.
+    for (const x of dests) if (!x.node) out.push({ name: x.ip, power: 'running', service: undefined, slow: 1, dest: x });
+    return out;
+  }
+
+  get traffic(): TrafficView | undefined {
+    void this.ctl.version;
+    const lab = this.ctl.lab;
+    const t = lab.traffic;
+    const spec = this.ctl.session.scenario.traffic;
+    if (!t || !spec) return undefined;
+    return {
+      rate: t.config.rate,
+      running: t.running,
+      clients: spec.clients.length,
+      style: { mode: spec.mode, requestsPerSession: spec.requestsPerSession, thinkMs: spec.thinkMs },
+      ok: t.stats.ok,
+      failed: t.stats.failed,
+    };
+  }
+
+  // ------------------------------------------------------------------ IPVS (as ipvsadm lines)
+
+  private ipvsadm(line: string): void {
+    const d = directorOf(this.ctl.lab);
+    if (!d) return;
+    this.ctl.apply({ type: 'shell', node: d, line }, line);
+  }
+
+  private editService(change: (c: ServiceConfig) => ServiceConfig): void {
+    const c = this.service;
+    if (!c) return;
+    this.ipvsadm(editServiceLine(change(c)));
+  }
+
+  setScheduler(sched: string): void {
+    this.editService((c) => ({ ...c, sched, flags: c.flags.filter((f) => flagsFor(sched).includes(f)) }));
+  }
+
+  setFlag(flag: SchedFlag, on: boolean): void {
+    this.editService((c) => ({ ...c, flags: on ? [...new Set([...c.flags, flag])] : c.flags.filter((f) => f !== flag) }));
+  }
+
+  /** Persistence timeout in seconds (undefined: off) and netmask. */
+  setPersistence(timeout: number | undefined, netmask?: string): void {
+    this.editService((c) => ({ ...c, persistent: timeout, netmask: netmask ?? c.netmask }));
+  }
+
+  dragWeight(ip: string, w: number): void {
+    this.draft = { ...this.draft, [ip]: w };
+  }
+
+  setWeight(dest: DestView, weight: number): void {
+    const { [dest.ip]: _gone, ...rest } = this.draft;
+    this.draft = rest;
+    const c = this.service;
+    if (!c || weight === dest.weight) return;
+    this.ipvsadm(editDestLine(c, dest, weight));
+  }
+
+  // ------------------------------------------------------------------ lab commands
+
+  power(node: string, on: boolean): void {
+    this.ctl.apply({ type: 'power', node, on }, `lab power ${on ? 'on' : 'off'} ${node}`);
+  }
+
+  setService(node: string, state: 'running' | 'stopped' | 'hung'): void {
+    const verb = state === 'running' ? 'start' : state === 'stopped' ? 'stop' : 'hang';
+    this.ctl.apply({ type: 'service', node, state }, `lab service ${verb} ${node}`);
+  }
+
+  setSlow(node: string, factor: number): void {
+    this.ctl.apply({ type: 'slow', node, factor }, `lab slow ${node} ${factor}`);
+  }
+
+  setRate(rate: number): void {
+    if (!(rate >= 0)) return;
+    this.ctl.apply({ type: 'traffic', rate }, `lab traffic rate ${rate}/s`);
+  }
+
+  setRunning(running: boolean): void {
+    this.ctl.apply({ type: 'traffic', running }, `lab traffic ${running ? 'start' : 'stop'}`);
+  }
+}

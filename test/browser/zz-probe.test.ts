@@ -1,0 +1,20 @@
+import { it } from 'vitest';
+import { launchBrowser, startPreview } from './harness';
+const FPS = `(ms, fn) => new Promise((res) => { let n = 0; const t0 = performance.now(); const f = () => { fn(); n++; if (performance.now() - t0 < ms) requestAnimationFrame(f); else res(Math.round(n * 1000 / (performance.now() - t0))); }; requestAnimationFrame(f); })`;
+it('probe', async () => {
+  const server = await startPreview();
+  const lab = await launchBrowser();
+  await lab.page.goto(server.url, { waitUntil: 'load' });
+  await lab.page.waitForFunction(() => window.__lab?.ready === true, undefined, { timeout: 30_000 });
+  await lab.page.waitForTimeout(1500);
+  await lab.page.evaluate('window.__lab.stage.pause()');
+  await lab.page.waitForTimeout(500);
+  const r: Record<string, unknown> = {};
+  r.size = await lab.page.evaluate('[window.__lab.app.screen.width, window.__lab.app.screen.height, window.__lab.app.renderer.resolution, window.__lab.app.renderer.name]');
+  r.noop = await lab.page.evaluate(`(${FPS})(2000, () => {})`);
+  r.render = await lab.page.evaluate(`(${FPS})(2000, () => window.__lab.app.render())`);
+  r.renderHidden = await lab.page.evaluate(`(() => { const w = window.__lab.app.stage.children[0]; w.visible = false; return (${FPS})(2000, () => window.__lab.app.render()).then((x) => { w.visible = true; return x; }); })()`);
+  r.renderStill = await lab.page.evaluate(`(() => { const w = window.__lab.app.stage.children[0]; const kids = w.children.slice(1); kids.forEach((k) => k.visible = false); return (${FPS})(2000, () => window.__lab.app.render()).then((x) => { kids.forEach((k) => k.visible = true); return x; }); })()`);
+  console.log(JSON.stringify(r));
+  await lab.close(); await server.close();
+}, 90000);
