@@ -47,7 +47,7 @@ import { StageController, type Selection, type StageOptions, type StageStats } f
 import type { Layout } from './layout';
 import { BACKGROUND } from './palette';
 import { PixiPainter } from './pixi-painter';
-import type { ColourMode } from './scene/types';
+import type { ColourMode, LinkTx } from './scene/types';
 
 export { MOTION_NOTE, MIN_SPEED, MAX_SPEED } from './clock';
 export type { Selection, StageStats } from './controller';
@@ -98,6 +98,9 @@ export interface LabStage {
   toScreen(x: number, y: number): { x: number; y: number };
   /** Select what is at a canvas point (CSS pixels), as a click there would. */
   clickAt(x: number, y: number): Selection;
+  /** The packets drawn in the last frame, at canvas CSS pixels (tests, tooltips). */
+  visiblePackets(): { x: number; y: number; event: LinkTx }[];
+  readonly reducedMotion: boolean;
   /**
    * The rendered picture read back through pixi (`renderer.extract`). Reading the WebGL
    * canvas through a 2D canvas returns blank pixels, see STACK.md.
@@ -293,6 +296,13 @@ export async function createStage(host: HTMLElement, options: CreateStageOptions
       renderNow();
     },
     toScreen: (x, y) => ({ x: world.x + x * world.scale.x, y: world.y + y * world.scale.y }),
+    get reducedMotion() {
+      return ctl.reducedMotion;
+    },
+    visiblePackets() {
+      const f = ctl.lastFrame();
+      return (f?.packets ?? []).map((p) => ({ x: world.x + p.x * world.scale.x, y: world.y + p.y * world.scale.y, event: p.event }));
+    },
     clickAt(x, y) {
       const p = toLayout(x, y);
       return ctl.pick(p.x, p.y);

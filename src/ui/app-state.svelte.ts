@@ -71,8 +71,8 @@ export class LabApp {
   shareStatus: 'idle' | 'copied' | 'manual' = $state('idle');
   /** Set when the lab the page opened with is ready (restored or default, running). */
   ready = $state(false);
-  /** Nodes to light on the canvas (hovered table row, selected event). */
-  highlighted: readonly string[] = $state.raw([]);
+  /** What to light on the canvas (hovered table row, selected event): nodes and a connection's client end. */
+  highlighted: { nodes: readonly string[]; conn?: string } = $state.raw({ nodes: [] });
 
   private noticeId = 0;
   /** Reduced motion follows the system until the learner sets it here. */
@@ -277,7 +277,9 @@ export class LabApp {
     this.notices = this.notices.filter((n) => n.id !== id);
   }
 
-  highlight(nodes: readonly string[]): void {
-    this.highlighted = nodes;
+  highlight(nodes: readonly string[], conn?: string): void {
+    const cur = this.highlighted;
+    if (cur.conn === conn && cur.nodes.length === nodes.length && cur.nodes.every((n, i) => n === nodes[i])) return;
+    this.highlighted = conn ? { nodes, conn } : { nodes };
   }
 }

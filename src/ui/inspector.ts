@@ -45,6 +45,8 @@ export interface Inspection {
   note: string | undefined;
   /** Nodes to highlight on the canvas. */
   nodes: string[];
+  /** The connection's client end (`203.0.113.10:51638`), for TCP/UDP packets. */
+  conn?: string;
 }
 
 type Flat = { id: LayerId; fields: [string, string][] };
@@ -147,6 +149,7 @@ export function inspect(events: readonly ListedEvent[], idx: number, names: Name
       const prev = previousHop(events, idx);
       const cur = flatten(ev.frame, undefined);
       const layers = diffLayers(cur, prev ? flatten(prev.frame, prev.ip) : undefined);
+      const conn = clientEnd(ev.frame.ip);
       return {
         t: ev.t,
         where: `${ev.from} → ${ev.to}`,
@@ -154,6 +157,7 @@ export function inspect(events: readonly ListedEvent[], idx: number, names: Name
         why: explainHop(ev, prev, layers, names),
         note: prev?.fwd?.why,
         nodes: [portNode(ev.from), portNode(ev.to)],
+        ...(conn ? { conn } : {}),
       };
     }
     case 'ip.forward': {
@@ -240,6 +244,19 @@ export function explainForward(node: string, why: string, before: Ipv4, after: I
     return { key: 'why.dr', params: { node, rs: m ? (names.addrOwner(m[1]!) ?? m[1]!) : '?', vip: ipStr(after.dst) } };
   }
   return { key: 'why.route', params: { node } };
+}
+
+/**
+ * The client end of a TCP/UDP packet (inside a tunnel too): the endpoint with the higher
+ * port, since clients use ephemeral ports and services well-known ones. A heuristic, good
+ * for the lab's HTTP traffic.
+ */
+export function clientEnd(p: Ipv4 | undefined): string | undefined {
+  let q = p;
+  while (q && q.l4.kind === 'ipip') q = q.l4.inner;
+  if (!q || (q.l4.kind !== 'tcp' && q.l4.kind !== 'udp')) return undefined;
+  const l4 = q.l4;
+  return l4.sport >= l4.dport ? `${ipStr(q.src)}:${l4.sport}` : `${ipStr(q.dst)}:${l4.dport}`;
 }
 
 function ethType(t: number): string {

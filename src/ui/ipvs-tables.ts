@@ -50,3 +50,9 @@ export function linesOf(text: string): string[] {
   }
   return out;
 }
+
+/** The client end of an `ipvsadm -Lnc` line (its "source" column), e.g. `203.0.113.10:51638`. */
+export function connOfLine(line: string): string | undefined {
+  const m = /^(?:TCP|UDP|SCTP)\s+\S+\s+\S+\s+(\d+\.\d+\.\d+\.\d+:\d+)\s/.exec(line);
+  return m?.[1];
+}

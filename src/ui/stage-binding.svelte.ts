@@ -77,8 +77,8 @@ export class StageBinding {
     s?.setReducedMotion?.(reducedMotion);
   }
 
-  highlight(nodes: readonly string[]): void {
-    this.stage?.highlight?.({ node: nodes[0] ?? null });
+  highlight(h: { nodes: readonly string[]; conn?: string }): void {
+    this.stage?.highlight?.({ node: h.conn ? null : (h.nodes[0] ?? null), conn: h.conn ?? null });
   }
 
   /** The canvas picked something: a packet or drop selects its event, a node filters nothing but lights it. */

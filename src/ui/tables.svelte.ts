@@ -4,7 +4,7 @@
  */
 import type { LabController } from './lab-controller.svelte';
 import { directorOf } from './ipvs-config';
-import { ipvsadmText, linesOf, nodesInLine } from './ipvs-tables';
+import { connOfLine, ipvsadmText, linesOf, nodesInLine } from './ipvs-tables';
 
 export type ListFormat = 'plain' | 'stats' | 'rate';
 
@@ -45,5 +45,9 @@ export class Tables {
 
   nodesOf(line: string): string[] {
     return nodesInLine(this.ctl.lab, line);
+  }
+
+  connOf(line: string): string | undefined {
+    return connOfLine(line);
   }
 }

@@ -4,6 +4,8 @@
  */
 import { Lab } from '../../../src/core/lab';
 import { httpGet, type HttpResult } from '../../../src/core/apps/http-client';
+import { httpRequest } from '../../../src/core/apps/http';
+import type { TcpError, TcpSocket } from '../../../src/core/host/tcp';
 import { ip } from '../../../src/core/net/addr';
 import { drHaPreset, natHaPreset, type HaPresetOptions } from '../../../src/core/scenario/ha-presets';
 import type { ScenarioInput } from '../../../src/core/scenario/schema';
@@ -72,3 +74,39 @@ export class HaLab {
       .sort();
   }
 }
+
+/**
+ * A keep-alive HTTP client: one TCP connection to the VIP, the next request one second
+ * after each answer (HTTP/1.1 without pipelining).
+ */
+export class LongClient {
+  readonly answers: { t: number; body: string }[] = [];
+  error: TcpError | 'closed' | undefined;
+  sock: TcpSocket | undefined;
+
+  constructor(
+    readonly h: HaLab,
+    readonly vip = '192.168.10.100',
+  ) {
+    const host = h.lab.host('client1');
+    this.sock = host.tcp.connect(ip(vip), 80, {
+      onConnected: (s) => this.ask(s),
+      onData: (s, d) => {
+        if (d?.app !== 'http-resp') return;
+        this.answers.push({ t: h.now, body: d.body.split(' ')[0]! });
+        h.lab.world.engine.after(SEC, () => {
+          if (!this.error && s.state === 'ESTABLISHED') this.ask(s);
+        });
+      },
+      onClosed: (_s, err) => {
+        this.error = err ?? 'closed';
+      },
+    });
+  }
+
+  private ask(s: TcpSocket): void {
+    const r = httpRequest(this.vip);
+    s.send(r.data, r.len);
+  }
+}
+

@@ -224,7 +224,7 @@ describe('picking and looks', () => {
 describe('heavy traffic', () => {
   it('aggregates ~2,000 connections/s into streams, keeping frames bounded', () => {
     const { ctl, painter, session } = stage(drPreset, { speed: 1 });
-    session.apply({ type: 'traffic', rate: 700 }); // sessions/s × 3 requests ≈ 2,000 connections/s
+    session.apply({ type: 'traffic', rate: 1000 }); // 1,000 sessions/s ≈ 1,970 new connections/s at steady state
     let maxPackets = 0;
     for (let i = 0; i < 180; i++) {
       ctl.frame(FRAME);

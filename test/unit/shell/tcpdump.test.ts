@@ -286,10 +286,10 @@ describe('tcpdump: RST and UDP (linux-tools §1)', () => {
     expect(line(ipFrame(MAC.rs1, MAC.router1, icmpPkt), at('00:54:14.194956'))).toBe(
       '00:54:14.194956 IP 192.168.10.11 > 203.0.113.10: ICMP 192.168.10.11 udp port 9999 unreachable, length 42',
     );
-    // As the model sizes it today (IP header + 8 bytes quoted):
+    // The model sizes the ICMP error the same way (the whole datagram quoted, as Linux does):
     const modelPkt = makeIp({ src: RS1, dst: CLIENT, l4: unreach });
     expect(line(ipFrame(MAC.rs1, MAC.router1, modelPkt), 0)).toBe(
-      '00:00:00.000000 IP 192.168.10.11 > 203.0.113.10: ICMP 192.168.10.11 udp port 9999 unreachable, length 36',
+      '00:00:00.000000 IP 192.168.10.11 > 203.0.113.10: ICMP 192.168.10.11 udp port 9999 unreachable, length 42',
     );
     expect(line(ipFrame(MAC.router1, MAC.rs2, pkt(CLIENT, RS2, udp(50002, 5000, 6))), at('00:54:16.203151'))).toBe(
       '00:54:16.203151 IP 203.0.113.10.50002 > 192.168.10.12.5000: UDP, length 6',

@@ -1,0 +1,16 @@
+import { Lab } from '../src/core/lab';
+import { PRESETS } from '../src/core/scenario/presets';
+import { Shell } from '../src/core/shell/shell';
+const lab = Lab.of({ ...PRESETS['dr-ha']!(), events: [] });
+const sh = new Shell(lab);
+const run = (l: string) => { const r = sh.run(l); process.stdout.write(`# ${l}\n${r.output}[${r.exit}]\n`); };
+run('lab advance 5s');
+run('tcpdump -n -i eth1 -c 3 vrrp');
+run('tcpdump -n -i eth1 -c 1 udp port 8848');
+run('systemctl is-active keepalived');
+run('ssh director2 ip -br addr');
+run('lab power off director1');
+run('ssh client1 curl -s -m 10 http://192.168.10.100/');
+run('lab time');
+run('ssh director2 ip -br addr');
+run('ssh director2 journalctl -u keepalived');
