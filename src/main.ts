@@ -14,8 +14,9 @@ export interface LabHandle {
   /** The lab the page opened with is loaded (link, saved lab or default). */
   uiReady: boolean;
   ui: LabApp;
-  app?: unknown;
-  stage?: StageHandle;
+  /** The canvas and its pixi Application: set once `ready` is true. */
+  app: StageHandle['app'];
+  stage: StageHandle;
   /** The canvas picture read back through pixi. */
   pixels(): { width: number; height: number; pixels: Uint8ClampedArray };
   /** `ipvsadm ARGS` on the director, without logging (what the Tables panel shows). */
@@ -55,8 +56,10 @@ const handle: LabHandle = {
   ready: false,
   uiReady: false,
   ui: app,
+  app: undefined as unknown as StageHandle['app'],
+  stage: undefined as unknown as StageHandle,
   pixels: () => {
-    if (!handle.stage) throw new Error('the canvas is not ready');
+    if (!handle.ready) throw new Error('the canvas is not ready');
     return handle.stage.pixels();
   },
   ipvsadm: (args) => {

@@ -16,7 +16,7 @@ import type { Goal } from './schema';
 
 /** Commands a probe may run: they only read state and take no simulated time. */
 const READ_ONLY = [
-  /^ipvsadm (-[lL]|--list|-S|--save)\b/,
+  /^ipvsadm (-[lL][a-zA-Z]*|--list|-S[a-zA-Z]*|--save)\b/,
   /^ipvsadm-save\b/,
   /^ip (-[46s] )*(a|addr|address|r|route|n|neigh|neighbour|l|link|tunnel)( show\b.*)?$/,
   /^ip (-[46s] )*(a|addr|address|r|route|n|neigh|l|link) show\b/,

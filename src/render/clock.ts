@@ -7,6 +7,9 @@
  *   then runs the lab up to it (`lab.runUntil`). Paused: no advance.
  * - elapsedMS is clamped to `MAX_FRAME_MS`, so a long frame (a tab coming back, a GC
  *   pause, a slow core step) never lurches the lab ahead: the lab slows down instead.
+ *   The controller adds a governor on top: it runs no more simulated time per frame than
+ *   fits in ~14 ms of wall time (controller.ts CORE_BUDGET_MS), so a lab too busy for the
+ *   speed asked runs slower rather than the page stuttering.
  * - visualTime (ms) is the picture's clock (see scene/scene.ts): it runs with the wall
  *   clock while playing, and for `stepMs` after a step so the stepped packet can be seen
  *   moving, then stops.

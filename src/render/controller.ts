@@ -45,6 +45,11 @@ export interface StageStats {
   coreMs: number;
   /** Wall ms per frame computing the scene and handing it to the painter (median). */
   drawMs: number;
+  /**
+   * Simulated seconds per wall second over the last ~2 s of frames while playing: below
+   * `speed` when the lab cannot keep up and the governor holds it back.
+   */
+  achievedSpeed: number;
 }
 
 /** Events a step stops at: what a learner sees happen (not the per-device capture copies). */
@@ -53,6 +58,8 @@ function isStepEvent(ev: TraceEvent): boolean {
 }
 
 const TIME_EVERY_MS = 100;
+/** Wall ms a frame may spend running the lab before the governor slows the lab down. */
+const CORE_BUDGET_MS = 14;
 const now = (): number => globalThis.performance?.now() ?? 0;
 
 export class StageController {
@@ -67,8 +74,13 @@ export class StageController {
   private frameMs: number[] = [];
   private coreMs: number[] = [];
   private drawMs: number[] = [];
+  private advances: number[] = [];
+  /** Wall ms the lab costs per simulated µs, smoothed over recent frames. */
+  private costPerUs = 0;
   private last: SceneFrame | undefined;
   private servers: ServerSwatch[] = [];
+  private unReset: () => void;
+  private destroyed = false;
   /** Set by the adapter: draw once now (something changed while the ticker is stopped). */
   requestRender: () => void = () => {};
   /** Set by the adapter: the ticker must run (play, step animation). */
@@ -93,6 +105,16 @@ export class StageController {
     this.painter.setLayout(this.layout, this.servers);
     this.attach(session.lab);
     this.clock.jump(session.lab.now);
+    // A seek by someone else rebuilds the Lab (this fires before its replay): once the seek
+    // is over, follow and redraw, even if the ticker is stopped (a scrub while paused).
+    this.unReset = session.onReset(() => {
+      queueMicrotask(() => {
+        if (this.destroyed) return;
+        this.follow();
+        this.draw();
+        this.requestRender();
+      });
+    });
   }
 
   // ------------------------------------------------------------------ following the lab
@@ -134,12 +156,29 @@ export class StageController {
     const lab = this.session.lab;
     const c = this.clock;
     this.scene.anchor(c.displayTime, c.visualTime, c.speed);
-    const target = Math.floor(c.tick(elapsedMs));
+    let target = Math.floor(c.tick(elapsedMs));
+    let advanced = 0;
     if (target > lab.now) {
+      // Governor: from what recent frames paid per simulated µs, run no more simulated time
+      // than fits in the budget. A lab too busy for the speed asked then runs slower
+      // (stats().achievedSpeed) instead of the page stuttering.
+      const from = lab.now;
+      if (this.costPerUs > 0) {
+        const allow = Math.max(1, Math.floor(CORE_BUDGET_MS / this.costPerUs));
+        if (from + allow < target) {
+          target = from + allow;
+          c.jump(target);
+        }
+      }
       const t0 = now();
       lab.runUntil(target);
-      push(this.coreMs, now() - t0, 60);
+      const ms = now() - t0;
+      advanced = target - from;
+      const cost = ms / advanced;
+      this.costPerUs = this.costPerUs === 0 ? cost : 0.8 * this.costPerUs + 0.2 * cost;
+      push(this.coreMs, ms, 60);
     }
+    push(this.advances, c.playing ? advanced : 0, 120);
     push(this.frameMs, elapsedMs, 120);
     const t1 = now();
     const f = this.draw();
@@ -362,10 +401,13 @@ export class StageController {
       speed: this.clock.speed,
       coreMs: Math.round(median(this.coreMs) * 100) / 100,
       drawMs: Math.round(median(this.drawMs) * 100) / 100,
+      achievedSpeed: achieved(this.advances, this.frameMs),
     };
   }
 
   destroy(): void {
+    this.destroyed = true;
+    this.unReset();
     this.detach();
     this.selectListeners = [];
     this.timeListeners = [];
@@ -375,6 +417,20 @@ export class StageController {
 function push(a: number[], x: number, max: number): void {
   a.push(x);
   if (a.length > max) a.shift();
+}
+
+/** Simulated µs advanced over wall ms elapsed, as a speed (× real time), over the frames that advanced. */
+function achieved(advances: readonly number[], frameMs: readonly number[]): number {
+  let sim = 0;
+  let wall = 0;
+  const n = Math.min(advances.length, frameMs.length);
+  for (let i = 1; i <= n; i++) {
+    const a = advances[advances.length - i]!;
+    if (a <= 0) continue;
+    sim += a;
+    wall += frameMs[frameMs.length - i]!;
+  }
+  return wall > 0 ? Math.round((sim / 1000 / wall) * 100) / 100 : 0;
 }
 
 function median(a: readonly number[]): number {

@@ -76,6 +76,11 @@ export const KIND_RANK: Readonly<Record<NodeKind, number>> = {
 const DEFAULTS = { nodeWidth: 112, nodeHeight: 44, padding: 24 } as const;
 /** Smallest gap between two boxes, as a fraction of the box size. */
 const MIN_GAP = 0.25;
+/**
+ * Smallest gap between two columns, as a fraction of the box width: the cables between
+ * columns are where packets travel, so they get at least this much room (boxes shrink).
+ */
+const MIN_COLUMN_GAP = 0.8;
 
 /** Throw on ids that would make the picture lie: duplicates, or links to nowhere. */
 export function validateTopology(topo: Topology): void {
@@ -139,7 +144,7 @@ export function layoutTopology(topo: Topology, opts: LayoutOptions): Layout {
   const tallest = Math.max(1, ...columns.map((c) => c.length));
   const innerW = Math.max(0, width - 2 * padding);
   const innerH = Math.max(0, height - 2 * padding);
-  const w = Math.min(opts.nodeWidth ?? DEFAULTS.nodeWidth, innerW / Math.max(1, columns.length * (1 + MIN_GAP)));
+  const w = Math.min(opts.nodeWidth ?? DEFAULTS.nodeWidth, innerW / Math.max(1, columns.length * (1 + MIN_COLUMN_GAP)));
   const h = Math.min(opts.nodeHeight ?? DEFAULTS.nodeHeight, innerH / (tallest * (1 + MIN_GAP)));
 
   const nodes: PlacedNode[] = [];

@@ -110,7 +110,9 @@ export class PixiPainter implements Painter {
     links.stroke({ width: 2, color: LINK_COLOUR });
     this.still.addChild(links);
 
-    const fontSize = Math.max(9, Math.min(15, layout.nodes[0]?.h ? layout.nodes[0].h * 0.34 : 14));
+    // Fit "real server" (the longest caption, ~6 em wide at this font) inside the box.
+    const first = layout.nodes[0];
+    const fontSize = Math.max(9, Math.min(15, first ? Math.min(first.h * 0.34, first.w / 6) : 14));
     const swatch = new Map(servers.map((s) => [s.node, s.colour]));
     for (const n of layout.nodes) {
       const style = KIND_STYLE[n.kind];

@@ -29,9 +29,20 @@
  *   stage.onTime(cb) → unsubscribe                     display time, ≤ 10×/s while playing, and
  *                                                      on play/pause/step/seek
  *   stage.zoom / stage.setZoom(z) / stage.resetView()  wheel zooms, drag pans
+ *   stage.visiblePackets()                             packets drawn now, at canvas CSS px
+ *   stage.clickAt(x, y) / stage.toScreen(x, y)         pick at / place a canvas point
  *   stage.pixels()                                     the picture, read back through pixi
- *   stage.stats()                                      fps, packets, streams, core ms per frame...
+ *   stage.stats()                                      fps, packets, streams, per-frame ms (lab,
+ *                                                      scene, render), achievedSpeed (below
+ *                                                      speed when the lab cannot keep up),
+ *                                                      first frame time...
+ *   stage.session / stage.layout / stage.app           what it draws, and pixi's Application
  *   stage.destroy()
+ *
+ * createStage resolves once the first (still) frame is drawn. Options: playing (default
+ * true), speed (default 1), colourMode, reducedMotion (default: the OS setting), scene
+ * (tuning of the LOD and stretch, see scene/scene.ts). Legend material: PACKET_COLOURS,
+ * SHAPE_MEANING (palette.ts); real-server boxes carry a dot in their "by server" colour.
  *
  * MOTION_NOTE (clock.ts) is the sentence to show next to the speed control: packet motion
  * is slowed for the eye (each hop drawn ≥ 0.3 s).
@@ -139,6 +150,8 @@ export async function createStage(host: HTMLElement, options: CreateStageOptions
     autoDensity: true,
     resolution: Math.min(2, globalThis.devicePixelRatio || 1),
     autoStart: false,
+    // pixi.ts imports the few extensions used; skip pixi's browser defaults (bundle size).
+    manageImports: false,
   });
   mark('lab-stage:renderer-ready');
   const canvas = app.canvas;

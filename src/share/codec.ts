@@ -21,19 +21,34 @@ export type ShareErrorCode = 'too-long' | 'corrupt' | 'too-big' | 'no-version' |
 
 export type DecodeResult = { ok: true; envelope: Envelope } | { ok: false; code: ShareErrorCode; detail?: string };
 
-export function toEnvelope(state: SessionState, preset?: Envelope['preset']): Envelope {
+/**
+ * The envelope of a session, cut to what a link may carry: at most LIMITS.nowUs of time and
+ * LIMITS.logEntries entries (later ones are left out and `now` stops before them), so a
+ * long-running lab still makes a link that opens — at an earlier moment. `cut` says so.
+ */
+export function toEnvelope(state: SessionState, preset?: Envelope['preset']): Envelope & { cut?: true } {
+  let now = Math.min(state.now, LIMITS.nowUs);
+  let log = state.log.filter((e) => e.t <= now && ('cmd' in e || e.term.length <= LIMITS.termChars));
+  if (log.length > LIMITS.logEntries) {
+    const first = log[LIMITS.logEntries]!;
+    log = log.slice(0, LIMITS.logEntries).filter((e) => e.t < first.t);
+    now = Math.max(0, first.t - 1);
+  }
+  const cut = now !== state.now || log.length !== state.log.length;
   return {
     v: ENVELOPE_VERSION,
     scenario: state.scenario as Envelope['scenario'],
-    log: state.log.map((e) => ('cmd' in e ? { t: e.t, cmd: e.cmd } : { t: e.t, term: e.term })),
-    now: state.now,
+    log: log.map((e) => ('cmd' in e ? { t: e.t, cmd: e.cmd } : { t: e.t, term: e.term })),
+    now,
     ...(preset ? { preset } : {}),
+    ...(cut ? { cut: true as const } : {}),
   };
 }
 
 /** `lab=…`, ready to follow a `#`. */
-export function encodeEnvelope(env: Envelope): string {
-  const bytes = new TextEncoder().encode(JSON.stringify(env));
+export function encodeEnvelope(env: Envelope & { cut?: true }): string {
+  const { cut: _cut, ...data } = env;
+  const bytes = new TextEncoder().encode(JSON.stringify(data));
   return FRAGMENT_PREFIX + toBase64Url(deflateSync(bytes, { level: 9 }));
 }
 

@@ -180,7 +180,7 @@ export class LabApp {
 
   // ------------------------------------------------------------------ share and save
 
-  envelope(): Envelope {
+  envelope(): Envelope & { cut?: true } {
     return toEnvelope(this.ctl.session.toState(), this.ctl.preset);
   }
 
@@ -189,7 +189,9 @@ export class LabApp {
   }
 
   async copyLink(): Promise<void> {
-    const link = this.linkNow();
+    const env = this.envelope();
+    const link = this.env.href(encodeEnvelope(env));
+    if (env.cut) this.notify('info', 'share.cut', { t: (env.now / 1e6).toFixed(1) });
     this.shareLink = link;
     this.shareStatus = (await this.env.copy(link)) ? 'copied' : 'manual';
   }

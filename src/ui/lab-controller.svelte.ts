@@ -113,6 +113,10 @@ export class LabController {
   /** Switch to another session (mode switch, rebuild, restore). Pauses. */
   setSession(session: LabSession, preset?: PresetName): void {
     this.pause();
+    // The canvas belongs to the old session; the page makes a new one for this session.
+    this.unTime?.();
+    this.unTime = undefined;
+    this.stage = undefined;
     this.unReset?.();
     this.session = session;
     this.preset = preset ?? presetOf(session.scenario);

@@ -5,6 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, startPreview, type LabBrowser, type Preview } from './harness';
+import type { LabStage } from '../../src/render/stage';
+
+/** The page's handle, typed as this module's stage (main.ts may type it more loosely). */
+type Page = { __lab: { ready: boolean; stage: LabStage } };
 
 /** Pixels that differ between two reads of the canvas (RGBA, compared per pixel). */
 const DIFF = `(a, b) => { let n = 0; for (let i = 0; i < a.length; i += 4) if (a[i] !== b[i] || a[i + 1] !== b[i + 1] || a[i + 2] !== b[i + 2]) n++; return n; }`;
@@ -17,7 +21,7 @@ describe('the lab canvas', () => {
     server = await startPreview();
     lab = await launchBrowser();
     await lab.page.goto(server.url, { waitUntil: 'load' });
-    await lab.page.waitForFunction(() => window.__lab?.ready === true, undefined, { timeout: 30_000 });
+    await lab.page.waitForFunction(() => (window as unknown as Partial<Page>).__lab?.ready === true, undefined, { timeout: 30_000 });
   });
 
   afterAll(async () => {
@@ -28,11 +32,11 @@ describe('the lab canvas', () => {
   it('shows packets moving while the lab plays, and none moving while paused', async () => {
     const page = lab.page;
     await page.evaluate(() => {
-      const s = window.__lab!.stage;
+      const s = (window as unknown as Page).__lab.stage;
       s.setSpeed(1);
       s.play();
     });
-    await page.waitForFunction(() => window.__lab!.stage.visiblePackets().length > 0, undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => (window as unknown as Page).__lab.stage.visiblePackets().length > 0, undefined, { timeout: 20_000 });
     const moving = await page.evaluate(`(async () => {
       const s = window.__lab.stage;
       const a = s.pixels().pixels.slice();
@@ -59,10 +63,10 @@ describe('the lab canvas', () => {
 
   it('selects a packet clicked on the canvas, with its headers', async () => {
     const page = lab.page;
-    await page.evaluate(() => window.__lab!.stage.play());
-    await page.waitForFunction(() => window.__lab!.stage.visiblePackets().length > 0, undefined, { timeout: 20_000 });
+    await page.evaluate(() => (window as unknown as Page).__lab.stage.play());
+    await page.waitForFunction(() => (window as unknown as Page).__lab.stage.visiblePackets().length > 0, undefined, { timeout: 20_000 });
     const target = await page.evaluate(() => {
-      const s = window.__lab!.stage;
+      const s = (window as unknown as Page).__lab.stage;
       s.pause();
       const w = window as unknown as { __picked: unknown[] };
       w.__picked = [];
@@ -87,20 +91,20 @@ describe('the lab canvas', () => {
   it('zooms with the mouse wheel', async () => {
     const page = lab.page;
     const box = (await page.locator('.stage canvas').boundingBox())!;
-    const before = await page.evaluate(() => window.__lab!.stage.zoom);
-    const a = await page.evaluate(() => Array.from(window.__lab!.stage.pixels().pixels.slice(0, 4)));
+    const before = await page.evaluate(() => (window as unknown as Page).__lab.stage.zoom);
+    const a = await page.evaluate(() => Array.from((window as unknown as Page).__lab.stage.pixels().pixels.slice(0, 4)));
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.mouse.wheel(0, -400);
-    await page.waitForFunction((z) => window.__lab!.stage.zoom > z, before, { timeout: 5_000 });
-    const after = await page.evaluate(() => window.__lab!.stage.zoom);
+    await page.waitForFunction((z) => (window as unknown as Page).__lab.stage.zoom > z, before, { timeout: 5_000 });
+    const after = await page.evaluate(() => (window as unknown as Page).__lab.stage.zoom);
     expect(after).toBeGreaterThan(before * 1.2);
     expect(a).toHaveLength(4);
-    await page.evaluate(() => window.__lab!.stage.resetView());
-    expect(await page.evaluate(() => window.__lab!.stage.zoom)).toBe(1);
+    await page.evaluate(() => (window as unknown as Page).__lab.stage.resetView());
+    expect(await page.evaluate(() => (window as unknown as Page).__lab.stage.zoom)).toBe(1);
   });
 
   it('reports its frame rate and keeps the console clean', async () => {
-    const stats = await lab.page.evaluate(() => window.__lab!.stage.stats());
+    const stats = await lab.page.evaluate(() => (window as unknown as Page).__lab.stage.stats());
     expect(stats.firstFrameAt).not.toBeNull();
     expect(stats.ingested).toBeGreaterThan(0);
     expect(lab.errors).toEqual([]);

@@ -349,6 +349,28 @@ describe('the visual lab', () => {
     expect(await page.getByTestId('statechart-rs1:power').locator('.state.current text').textContent()).toBe('running');
   });
 
+  it('presenter keys: panels hide and come back, ? opens help; looks reach the canvas', async () => {
+    const page = lab.page;
+    await page.locator('h1').click();
+    await page.keyboard.press('h');
+    expect(await page.getByRole('tablist').count()).toBe(0);
+    await page.keyboard.press('h');
+    expect(await page.getByRole('tablist').count()).toBe(1);
+    await page.locator('h1').click();
+    await page.keyboard.press('?');
+    await page.getByTestId('help-dialog').waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('help-dialog').count()).toBe(0);
+    await page.getByText('Display', { exact: true }).click();
+    await page.getByLabel('Colour packets by').selectOption('server');
+    expect(await page.evaluate(() => window.__lab!.stage.colourMode)).toBe('server');
+    await page.getByLabel('Reduce motion').check();
+    expect(await page.evaluate(() => window.__lab!.stage.reducedMotion)).toBe(true);
+    await page.getByLabel('Reduce motion').uncheck();
+    await page.getByLabel('Colour packets by').selectOption('connection');
+    await page.getByText('Display', { exact: true }).click();
+  });
+
   it('axe finds no serious or critical violations (default, panels, presenter, help)', async () => {
     const page = lab.page;
     const found: { state: string; v: Awaited<ReturnType<typeof axeSerious>> }[] = [];

@@ -142,7 +142,7 @@ export function daemonAction(lab: Lab, node: string, unit: HaUnit, action: HaAct
       if (text === undefined) return start();
       return unit === 'keepalived' ? reloadKeepalived(lab, node, text) : reloadLdirectord(lab, node, text);
     case 'kill':
-      (unit === 'keepalived' ? h.keepalived : h.ldirectord)?.kill();
+      (unit === 'keepalived' ? h.keepalived : h.ldirectord)?.kill(false);
       return ok;
   }
 }
@@ -150,8 +150,8 @@ export function daemonAction(lab: Lab, node: string, unit: HaUnit, action: HaAct
 /** Power cut: the daemons die without a word; the kernel's sync daemons go with them. */
 export function haPowerLost(lab: Lab, node: string): void {
   const h = registry.get(lab)?.get(node);
-  h?.keepalived?.kill();
-  h?.ldirectord?.kill();
+  h?.keepalived?.kill(true);
+  h?.ldirectord?.kill(true);
   const ipvs = lab.nodes.get(node)?.ipvs;
   if (ipvs) {
     if (ipvs.syncDaemons.master) delete ipvs.syncDaemons.master;
@@ -159,8 +159,17 @@ export function haPowerLost(lab: Lab, node: string): void {
   }
 }
 
-/** Boot finished: enabled daemons with a configuration start again. */
+/**
+ * Boot finished: enabled daemons with a configuration start again — from the event queue
+ * at the same instant, not inside the power statechart's action (xstate forbids starting
+ * other actors' timers from within a custom action).
+ */
 export function haBoot(lab: Lab, node: string): void {
+  lab.world.engine.after(0, () => bootDaemons(lab, node));
+}
+
+function bootDaemons(lab: Lab, node: string): void {
+  if (!lab.nodes.get(node)?.host?.powered) return;
   const h = haNode(lab, node);
   const spec = lab.scenario.nodes.find((s) => s.name === node);
   const k = h.keepalived?.configText ?? spec?.keepalived;
@@ -182,4 +191,19 @@ export function attachHa(lab: Lab): void {
     }
   }
   scheduleFailures(lab);
+}
+
+/**
+ * The daemons' configuration files as the node's filesystem should start with them: the
+ * text keepalived/ldirectord run with (or the scenario's), at the paths they read.
+ */
+export function haConfigFiles(lab: Lab, node: string): { path: string; text: string }[] {
+  const h = registry.get(lab)?.get(node);
+  const spec = lab.scenario.nodes.find((s) => s.name === node);
+  const out: { path: string; text: string }[] = [];
+  const k = h?.keepalived?.configText ?? spec?.keepalived;
+  if (k !== undefined) out.push({ path: '/etc/keepalived/keepalived.conf', text: k });
+  const l = h?.ldirectord?.configText ?? spec?.ldirectord;
+  if (l !== undefined) out.push({ path: '/etc/ha.d/ldirectord.cf', text: l });
+  return out;
 }

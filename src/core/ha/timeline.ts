@@ -13,7 +13,7 @@ import type { HttpResult } from '../apps/http-client';
 import { ipStr } from '../net/addr';
 import { secs } from './format';
 
-export type StepKind = 'failure' | 'first failed check' | 'detection' | 'ipvs change' | 'vrrp transition' | 'gratuitous arp' | 'repair' | 'recovery';
+export type StepKind = 'failure' | 'first failed check' | 'detection' | 'ipvs change' | 'vrrp transition' | 'gratuitous arp' | 'split brain' | 'repair' | 'recovery';
 
 export interface Step {
   t: number;
@@ -129,6 +129,8 @@ export class TimelineRecorder {
       const garp = since.find((c) => c.what === 'vrrp.garp' && c.node === takeover.node && c.t >= takeover.t);
       if (garp) steps.push({ t: garp.t, kind: 'gratuitous arp', node: garp.node, text: garp.text });
     }
+    const split = this.splitBrain(t0, repairedAt);
+    if (split) steps.push(split);
     let recoveredAt: number | undefined;
     if (repairedAt !== undefined) {
       steps.push({ t: repairedAt, kind: 'repair', node, text: `${node}: repaired` });
@@ -152,6 +154,19 @@ export class TimelineRecorder {
       steps,
       requests: { total: inWindow.length, failed: inWindow.filter((r) => !r.ok).length, errors },
     };
+  }
+
+  /** The first moment in [t0, end) when two nodes are VRRP MASTER at once. */
+  private splitBrain(t0: number, end: number | undefined): Step | undefined {
+    const state = new Map<string, unknown>();
+    for (const c of this.ctl) {
+      if (c.what !== 'vrrp.state') continue;
+      state.set(c.node, c.data?.state);
+      if (c.t < t0 || (end !== undefined && c.t >= end)) continue;
+      const masters = [...state].filter(([, v]) => v === 'MASTER').map(([n]) => n);
+      if (masters.length > 1) return { t: c.t, kind: 'split brain', node: c.node, text: `two masters: ${masters.join(' and ')} both hold the VIPs` };
+    }
+    return undefined;
   }
 
   /** The timeline as text, one block per incident, times relative to the failure. */

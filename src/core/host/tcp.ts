@@ -121,6 +121,7 @@ export class TcpSocket {
   /** Queue an application message of `len` bytes (segmented by MSS, PSH on the last). */
   send(data: AppData | undefined, len: number): void {
     if (this.state !== 'ESTABLISHED' && this.state !== 'CLOSE_WAIT') return;
+    const idle = this.unacked.length === 0;
     let left = Math.max(1, len);
     while (left > 0) {
       const n = Math.min(left, this.sndMss);
@@ -130,7 +131,9 @@ export class TcpSocket {
       this.queueSeg(seg);
       this.xmit(seg);
     }
-    this.armRto();
+    // tcp_event_new_data_sent: the timer starts when data goes out with none outstanding;
+    // further writes must not push the deadline of the oldest segment back.
+    if (idle) this.armRto();
   }
 
   /** close(): send FIN (orderly release). */
@@ -162,10 +165,11 @@ export class TcpSocket {
     const seg: Seg = { seq: this.sndNxt, flags: FIN | ACK, plen: 0 };
     this.sndNxt = i32(this.sndNxt + 1);
     this.finSent = true;
+    const idle = this.unacked.length === 0;
     this.queueSeg(seg);
     this.state = next;
     this.xmit(seg);
-    this.armRto();
+    if (idle) this.armRto();
   }
 
   /** Transmit a segment of ours (also used for retransmission). */

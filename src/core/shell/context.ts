@@ -13,6 +13,7 @@ import type { Ip } from '../net/addr';
 import { ipStr, parseIp } from '../net/addr';
 import { Ipvs } from '../ipvs/ipvs';
 import { Vfs, parentOf, resolvePath } from './vfs';
+import { haConfigFiles } from '../ha/ha';
 
 /** The longest any one command may run the simulation (each tool sets its own, shorter bound). */
 export const MAX_WAIT_US = 3_600_000_000;
@@ -139,6 +140,8 @@ export class NodeSys {
     this.fs.write('/etc/hosts', this.hostsFile());
     this.fs.write('/etc/sysctl.conf', SYSCTL_CONF);
     this.fs.write('/etc/hostname', name + '\n');
+    // keepalived.conf / ldirectord.cf of daemons the scenario runs (src/core/ha).
+    for (const f of haConfigFiles(lab, name)) this.fs.write(f.path, f.text);
   }
 
   get node(): LabNode {

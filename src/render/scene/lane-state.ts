@@ -17,6 +17,11 @@ export class LaneState {
   lodUntilV = -Infinity;
   /** Packets drawn one by one in the frame being built. */
   visible = 0;
+  /**
+   * Bumped each time the lane turns busy: hops queued before that are not drawn when it
+   * calms down (they would be stale), their place taken by the stream meanwhile.
+   */
+  epoch = 0;
 
   // Sliding window over simulated time (µs): the previous and the current bucket.
   private winStart = 0;
@@ -92,6 +97,7 @@ export class LaneState {
     this.busyUntilV = -Infinity;
     this.lodUntilV = -Infinity;
     this.visible = 0;
+    this.epoch = 0;
     this.winStart = 0;
     this.cur = 0;
     this.prev = 0;

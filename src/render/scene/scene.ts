@@ -18,8 +18,9 @@
  *    `maxChainLagMs` behind its true time. Different packets are not chained: a reply can
  *    be drawn while its request is still on screen.
  * 3. Packets on one lane (cable + direction) keep their true order and are spaced at least
- *    `laneSpacingMs` apart. When that queue would hold a packet more than `maxLaneLagMs`,
- *    the lane is too busy to show one by one: it becomes a stream (below).
+ *    `laneSpacingMs` apart (more on a short lane, so glyphs never overlap). When that queue
+ *    would hold a packet more than `maxLaneLagMs`, the lane is too busy to show one by one:
+ *    it becomes a stream (below), until it carries less than half of what it can show.
  *
  * LEVEL OF DETAIL: a lane is drawn as a stream — a band with moving dots coloured by the
  * recent mix and a "packets per simulated second" label — while it is busy (rule 3) and for
@@ -87,6 +88,8 @@ interface Rec {
   colourServer: number;
   connKey: ConnKey;
   reply: boolean;
+  /** The lane's epoch when recorded; a lane that turned busy since does not draw it. */
+  epoch: number;
 }
 
 /** Where a packet's last drawn hop ends, to chain its next hop after it. */
@@ -286,6 +289,14 @@ export class Scene {
       this.counters.streamed++;
       return;
     }
+    const spacing = this.spacingOf(lane);
+    if (lane.busyUntilV > -Infinity && lane.rate(ev.t) * this.speed * spacing > 500) {
+      // Leaving busy mode only pays once the lane carries under half of what it can show
+      // one by one (1000 / laneSpacingMs per visual second): else it would flicker.
+      lane.busyUntilV = vAt + o.streamHoldMs;
+      this.counters.streamed++;
+      return;
+    }
     const durV = Math.max((ev.tArrive - ev.t) / (this.speed * 1000), o.minHopMs);
     const frame = ev.frame;
     const mark = this.lineage.get(frame) ?? (frame.ip ? this.lineage.get(frame.ip) : undefined);
@@ -295,12 +306,14 @@ export class Scene {
     if (lane.nextStartV - wanted > o.maxLaneLagMs) {
       // Rule 3: the lane's queue is too long to draw honestly; stream it for a while.
       lane.busyUntilV = vAt + o.streamHoldMs;
+      lane.epoch++;
+      lane.nextStartV = -Infinity;
       this.counters.streamed++;
       return;
     }
     const vs = Math.max(wanted, lane.nextStartV);
     const ve = vs + durV;
-    lane.nextStartV = vs + o.laneSpacingMs;
+    lane.nextStartV = vs + spacing;
     const m: Mark = { ve, tArrive: ev.tArrive, pred };
     this.lineage.set(frame, m);
     if (frame.ip) this.lineage.set(frame.ip, m);
@@ -316,6 +329,7 @@ export class Scene {
       colourServer,
       connKey: look.connKey,
       reply: look.reply,
+      epoch: lane.epoch,
     });
     this.counters.recorded++;
   }
@@ -340,6 +354,15 @@ export class Scene {
       colourServer: look ? this.serverColourOf(look.connKey, look.fixedColour) : COLOUR.neutral,
       connKey: look?.connKey ?? -1,
     });
+  }
+
+  /**
+   * Visual ms between two packets starting on a lane: `laneSpacingMs`, or more on a short
+   * lane, so that glyphs moving at the slowest drawn pace never overlap.
+   */
+  private spacingOf(lane: LaneState): number {
+    const len = lane.geometry?.len ?? 0;
+    return len > 0 ? Math.max(this.opts.laneSpacingMs, (this.opts.minHopMs * this.glyph) / len) : this.opts.laneSpacingMs;
   }
 
   private geometryOf(from: string, to: string) {
@@ -379,7 +402,7 @@ export class Scene {
     const o = this.opts;
     for (const l of this.lanes) l.visible = 0;
     this.ring.forEach((r) => {
-      if (r.vs <= v && v < r.ve) r.lane.visible++;
+      if (r.vs <= v && v < r.ve && r.epoch === r.lane.epoch) r.lane.visible++;
     });
 
     // Level of detail: too many packets → the busiest lanes become streams.
@@ -402,6 +425,7 @@ export class Scene {
     this.ring.forEach((r) => {
       if (!(r.vs <= v && v < r.ve)) return;
       const lane = r.lane;
+      if (r.epoch !== lane.epoch) return;
       if (lane.busyUntilV > v || lane.lodUntilV > v || !lane.geometry) return;
       const progress = this.reducedMotion ? 1 : (v - r.vs) / (r.ve - r.vs);
       pointOn(lane.geometry, progress, pos);

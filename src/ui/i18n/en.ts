@@ -208,6 +208,7 @@ export const en = {
   'share.error.noVersion': 'This link is not an LVS Lab link. The default lab is open instead.',
   'share.error.newer': 'This link was made by a newer LVS Lab. The default lab is open instead.',
   'share.error.invalid': 'This link describes a lab that is not valid. The default lab is open instead.',
+  'share.cut': 'This lab is longer than a link can hold: the link opens it at {t} s.',
   'share.partial': 'Replaying the lab took too long; it is shown at {t} s.',
   'store.corrupt': 'The lab saved in this browser could not be read and was discarded.',
 } as const;

@@ -208,6 +208,7 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   'share.error.noVersion': '这不是 LVS Lab 的链接。已打开默认实验。',
   'share.error.newer': '这个链接来自更新版本的 LVS Lab。已打开默认实验。',
   'share.error.invalid': '这个链接描述的实验无效。已打开默认实验。',
+  'share.cut': '这个实验超出了链接能容纳的长度：链接会在 {t} 秒处打开它。',
   'share.partial': '重放实验耗时过长；当前显示在 {t} 秒处。',
   'store.corrupt': '此浏览器中保存的实验无法读取，已丢弃。',
 };

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ip } from '../../../src/core/net/addr';
 import { IPPROTO_VRRP, type Frame } from '../../../src/core/net/packet';
 import { HaLab, SEC } from './helpers';
+import { TimelineRecorder } from '../../../src/core/ha/timeline';
 
 const VIP = ip('192.168.10.100');
 const D1_MAC = '52:54:00:00:0a:02';
@@ -116,7 +117,9 @@ describe('VRRP in dr-ha', () => {
   });
 
   it('split brain: with the heartbeat cable cut, both directors are MASTER and both hold the VIP', () => {
-    const h = HaLab.dr().advance(10 * SEC);
+    const h = HaLab.dr();
+    const timeline = new TimelineRecorder(h.lab);
+    h.advance(10 * SEC);
     h.lab.apply({ type: 'link', node: 'director1', iface: 'eth1', up: false });
     const cut = h.now;
     h.advance(10 * SEC);
@@ -125,6 +128,9 @@ describe('VRRP in dr-ha', () => {
     expect(h.ctl('vrrp.state', 'director1', cut)).toEqual([]);
     expect(h.lab.host('director1').isLocal(VIP)).toBe(true);
     expect(h.lab.host('director2').isLocal(VIP)).toBe(true);
+    const split = timeline.incidents()[0]!.steps.find((s) => s.kind === 'split brain')!;
+    expect(split).toMatchObject({ node: 'director2', text: 'two masters: director1 and director2 both hold the VIPs' });
+    expect(split.t).toBe(masterAt(h, 'director2', cut));
     // Healing the cable: the lower priority master yields.
     h.lab.apply({ type: 'link', node: 'director1', iface: 'eth1', up: true });
     h.advance(3 * SEC);

@@ -162,6 +162,17 @@ describe('time controls', () => {
     expect(session.lab.now).toBe(Math.floor(ctl.displayTime));
   });
 
+  it('redraws after a seek by someone else even while paused (no frames running)', async () => {
+    const { ctl, painter, session } = stage(drPreset, { speed: 1 });
+    watch(ctl, painter, 120);
+    ctl.pause();
+    const draws = painter.draws;
+    session.seek(500_000);
+    await Promise.resolve();
+    expect(painter.draws).toBeGreaterThan(draws);
+    expect(ctl.displayTime).toBe(500_000);
+  });
+
   it('reports display time about ten times a second while playing, and on pause', () => {
     const { ctl } = stage(drPreset);
     const times: number[] = [];
@@ -222,6 +233,23 @@ describe('picking and looks', () => {
 });
 
 describe('heavy traffic', () => {
+  it('slows the lab down rather than the page when it cannot keep up (the governor)', () => {
+    const { ctl, session } = stage(drPreset, { speed: 10 });
+    session.apply({ type: 'traffic', rate: 100 });
+    // Make every hop cost 50 µs of wall time, as a slow machine would.
+    session.lab.world.trace.subscribe((e) => {
+      if (e.type !== 'link.tx') return;
+      const until = performance.now() + 0.05;
+      while (performance.now() < until);
+    });
+    for (let i = 0; i < 60; i++) ctl.frame(FRAME);
+    const st = ctl.stats();
+    expect(st.coreMs).toBeLessThan(30);
+    expect(st.achievedSpeed).toBeGreaterThan(0);
+    expect(st.achievedSpeed).toBeLessThan(5);
+    expect(session.lab.now).toBe(Math.floor(ctl.displayTime));
+  });
+
   it('aggregates ~2,000 connections/s into streams, keeping frames bounded', () => {
     const { ctl, painter, session } = stage(drPreset, { speed: 1 });
     session.apply({ type: 'traffic', rate: 1000 }); // 1,000 sessions/s ≈ 1,970 new connections/s at steady state

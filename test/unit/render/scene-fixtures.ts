@@ -25,7 +25,7 @@ export const TOPO = {
 };
 
 export function layout(): Layout {
-  return layoutTopology(TOPO, { width: 800, height: 400 });
+  return layoutTopology(TOPO, { width: 1600, height: 400 });
 }
 
 /** Link ids as the core names them: `${a port}-${b port}`. */

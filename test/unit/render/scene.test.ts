@@ -4,7 +4,8 @@ import { COLOUR, serverColour } from '../../../src/render/palette';
 import { connColour, connKeyOf } from '../../../src/render/scene/classify';
 import { ip } from '../../../src/core/net/addr';
 import { ipFrame } from '../../../src/core/net/packet';
-import { CLIENT, LINK, RIP1, arp, forward, ipip, layout, reply, request, schedule, tcp, tx, vrrp, withIp } from './scene-fixtures';
+import { layoutTopology } from '../../../src/render/layout';
+import { CLIENT, LINK, RIP1, TOPO, arp, forward, ipip, layout, reply, request, schedule, tcp, tx, vrrp, withIp } from './scene-fixtures';
 
 /** A scene at speed 1 whose visual clock starts at 0 when simulated time is 0. */
 function scene(opts: ConstructorParameters<typeof Scene>[1] = {}): Scene {
@@ -106,6 +107,18 @@ describe('scene: where a packet is drawn', () => {
     for (let i = 0; i < 3; i++) s.ingest(tx(LINK.client, 'ab', request(40000 + i), 0, 100));
     expect(where(s, 0).map((p) => p.id)).toEqual([1]);
     expect(where(s, 60).map((p) => p.progress)).toEqual([0.2, 0.117, 0.033]);
+  });
+
+  it('spaces packets further apart on a short lane, so their glyphs never overlap', () => {
+    const s = new Scene(layoutTopology(TOPO, { width: 420, height: 300 }));
+    s.anchor(0, 0, 1);
+    for (let i = 0; i < 6; i++) s.ingest(tx(LINK.client, 'ab', request(40100 + i), 0));
+    const f = s.frame(299, 0);
+    const ps = f.packets;
+    expect(ps.length).toBeGreaterThan(1);
+    for (let i = 1; i < ps.length; i++) {
+      expect(Math.hypot(ps[i]!.x - ps[i - 1]!.x, ps[i]!.y - ps[i - 1]!.y)).toBeGreaterThanOrEqual(f.glyph * 0.99);
+    }
   });
 
   it('draws the two directions of a cable on opposite sides', () => {
@@ -231,16 +244,21 @@ describe('scene: level of detail', () => {
     expect(st.rate).toBeGreaterThan(0);
     expect(st.label).toMatch(/\/s$/);
     expect(st.dots.length).toBeGreaterThanOrEqual(3);
-    // The hold ends and the lane shows packets one by one again.
+    // Still busy a second later: 21 packets/s is over half of what the lane shows one by one (40/s).
     s.ingest(tx(LINK.client, 'ab', request(43000), 1_000_000));
-    expect(s.frame(1001, 1_000_000).streams).toEqual([]);
+    expect(s.frame(1001, 1_000_000).streams.map((x) => x.why)).toEqual(['busy']);
+    // Calm again: the hold ends and the lane shows packets one by one; the stale queue is gone.
+    s.ingest(tx(LINK.client, 'ab', request(43001), 2_500_000));
+    const calm = s.frame(2501, 2_500_000);
+    expect(calm.streams).toEqual([]);
+    expect(calm.packets.map((p) => p.event.t)).toEqual([2_500_000]);
   });
 
   it('streams the busiest lanes when more than maxPackets would be on screen', () => {
     const s = scene({ maxPackets: 10, laneSpacingMs: 1 });
     for (let i = 0; i < 12; i++) s.ingest(tx(LINK.client, 'ab', request(44000 + i), 0));
     for (let i = 0; i < 4; i++) s.ingest(tx(LINK.rs1, 'ab', reply(44000 + i), 0));
-    const f = s.frame(50, 0);
+    const f = s.frame(200, 0);
     expect(f.streams.map((x) => [x.from, x.to, x.why])).toEqual([['client', 'sw', 'lod']]);
     expect(f.packets).toHaveLength(4);
     expect(f.packets.length).toBeLessThanOrEqual(10);

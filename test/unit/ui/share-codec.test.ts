@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deflateSync } from 'fflate';
-import { decodeFragment, decodeValue, encodeEnvelope, fromBase64Url, inflateBounded, isShareFragment, toBase64Url, FRAGMENT_PREFIX } from '../../../src/share/codec';
+import { decodeFragment, decodeValue, encodeEnvelope, toEnvelope, fromBase64Url, inflateBounded, isShareFragment, toBase64Url, FRAGMENT_PREFIX } from '../../../src/share/codec';
 import { ENVELOPE_VERSION, LIMITS, type Envelope } from '../../../src/share/envelope';
 import { migrate, type Migration } from '../../../src/share/migrations';
 import { drPreset, natPreset } from '../../../src/core/scenario/presets';
@@ -135,6 +135,19 @@ describe('share codec', () => {
       (heavy.scenario as { traffic: { rate: number } }).traffic.rate = LIMITS.trafficRate * 10;
       expect(decodeValue(heavy)).toMatchObject({ ok: false, code: 'invalid' });
     });
+  });
+
+  it('a session longer than a link can hold is cut to fit (and says so)', () => {
+    const sc = scenario();
+    const long = toEnvelope({ scenario: sc, log: [{ t: 5, term: 'true' }, { t: LIMITS.nowUs + 5, term: 'late' }], now: LIMITS.nowUs * 2 });
+    expect(long.cut).toBe(true);
+    expect(long.now).toBe(LIMITS.nowUs);
+    expect(long.log).toEqual([{ t: 5, term: 'true' }]);
+    expect(decodeFragment(encodeEnvelope(long)).ok).toBe(true);
+    const many = toEnvelope({ scenario: sc, log: Array.from({ length: LIMITS.logEntries + 10 }, (_, i) => ({ t: i * 10, term: 'true' })), now: 1_000_000 });
+    expect(many.log.length).toBe(LIMITS.logEntries);
+    expect(many.now).toBe(LIMITS.logEntries * 10 - 1);
+    expect(toEnvelope({ scenario: sc, log: [], now: 7 }).cut).toBeUndefined();
   });
 
   describe('version migration', () => {

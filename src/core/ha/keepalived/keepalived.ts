@@ -86,20 +86,26 @@ export class Keepalived {
     this.log.line(id.main, 'keepalived', `Stopped ${KEEPALIVED_VERSION}`);
   }
 
-  /** The process dies with its host: nothing is sent; the kernel's tables are lost anyway. */
-  kill(): void {
+  /**
+   * The process dies without a word. `hostDown`: with its host, whose kernel forgets the
+   * VIPs, the IPVS table and the sync threads too. Otherwise (SIGKILL) the kernel keeps
+   * them: a killed master's VIP stays configured, next to the new master's.
+   */
+  kill(hostDown: boolean): void {
     if (!this.running) return;
-    for (const i of this.instances) i.kill();
-    for (const vs of this.virtualServers) vs.stop(true);
-    this.teardown();
+    for (const i of this.instances) i.kill(hostDown);
+    for (const vs of this.virtualServers) vs.stop(hostDown);
+    this.teardown(hostDown);
   }
 
-  private teardown(): void {
+  private teardown(stopSync = true): void {
     this.instances = [];
     this.virtualServers = [];
     this.host.protocols.delete(IPPROTO_VRRP);
-    this.setSync('master', undefined);
-    this.setSync('backup', undefined);
+    if (stopSync) {
+      this.setSync('master', undefined);
+      this.setSync('backup', undefined);
+    }
     this.running = false;
     this.since = this.host.world.now;
   }

@@ -104,10 +104,11 @@ export class Ldirectord {
     this.halt();
   }
 
-  kill(): void {
+  /** The process dies; with its host (`hostDown`) the kernel's IPVS table goes too. */
+  kill(hostDown: boolean): void {
     if (!this.running) return;
     const ipvs = this.ipvsFor();
-    for (const v of this.virtuals) if (ipvs.services.includes(v.svc)) ipvs.delService(v.svc);
+    if (hostDown) for (const v of this.virtuals) if (ipvs.services.includes(v.svc)) ipvs.delService(v.svc);
     this.halt();
   }
 

@@ -124,11 +124,11 @@ export class VrrpInstance {
     this.teardown();
   }
 
-  /** The process died with the host: nothing is sent; the kernel forgets the VIPs. */
-  kill(): void {
+  /** The process died: nothing is sent. With the host down the kernel forgets the VIPs too. */
+  kill(hostDown: boolean): void {
     this.garpTimer?.cancel();
     this.poll?.cancel();
-    for (const v of this.conf.vips) this.host.delAddr(v.dev, v.addr, v.len);
+    if (hostDown) for (const v of this.conf.vips) this.host.delAddr(v.dev, v.addr, v.len);
     this.actor.stop();
     this.teardown();
   }
@@ -192,6 +192,11 @@ export class VrrpInstance {
   private becomeBackup(): void {
     const c = this.conf;
     const init = this.state === 'INIT';
+    if (init && c.vips.some((v) => this.host.iface(v.dev)?.addrs.some((a) => a.addr === v.addr && a.len === v.len))) {
+      // Left over from a keepalived that was killed: keepalived clears them at start.
+      this.log('vrrp', `(${c.name}) removing VIPs.`);
+      for (const v of c.vips) this.host.delAddr(v.dev, v.addr, v.len);
+    }
     this.log('vrrp.state', `(${c.name}) Entering BACKUP STATE${init ? ' (init)' : ''}`, { state: 'BACKUP' });
   }
 

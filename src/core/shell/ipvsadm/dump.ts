@@ -68,7 +68,8 @@ export function coreEntry(ipvs: Ipvs, x: Ext, svc: Service): ServiceEntry {
   dests.sort((a, b) => b.born - a.born);
   return {
     af: AF_INET,
-    protocol: svc.fwmark ? IPPROTO_TCP : svc.proto === 'tcp' ? IPPROTO_TCP : IPPROTO_UDP,
+    // A fwmark service has no protocol attribute in the dump: libipvs leaves 0, so ports print as numbers.
+    protocol: svc.fwmark ? 0 : svc.proto === 'tcp' ? IPPROTO_TCP : IPPROTO_UDP,
     addr: v4(svc.fwmark ? 0 : svc.vip),
     port: svc.fwmark ? 0 : svc.port,
     fwmark: svc.fwmark,

@@ -237,8 +237,10 @@ function tunnelRule(svcName: string, dname: string, e: DestEntry): string {
 export function printServiceEntry(se: ServiceEntry, format: number): string {
   let svcName: string;
   if (se.fwmark) {
-    if (format & FMT_RULE) svcName = se.af === AF_INET6 ? `-f ${se.fwmark} -6` : `-f ${se.fwmark}`;
-    else svcName = se.af === AF_INET6 ? `FWM  ${se.fwmark} IPv6` : `FWM  ${se.fwmark}`;
+    // ipvsadm 1.31 prints the mark with %d: marks above 2^31 come out negative.
+    const mark = se.fwmark | 0;
+    if (format & FMT_RULE) svcName = se.af === AF_INET6 ? `-f ${mark} -6` : `-f ${mark}`;
+    else svcName = se.af === AF_INET6 ? `FWM  ${mark} IPv6` : `FWM  ${mark}`;
   } else {
     const vname = addrportToAnyname(se.af, se.addr, se.port, se.protocol, format);
     if (format & FMT_RULE) svcName = `${optionFromProtocol(se.protocol)} ${vname}`;
