@@ -438,6 +438,35 @@ export class TcpSocket {
   icmp(err: TcpError): void {
     if (this.state === 'SYN_SENT' || this.state === 'SYN_RECV') this.finish(err);
   }
+
+  /**
+   * ICMP "fragmentation needed" (tcp_v4_mtu_reduced): lower the segment size to fit the
+   * reported MTU and resend what is outstanding in smaller segments at once.
+   */
+  pathMtu(mtu: number): void {
+    const mss = Math.max(48, mtu - 40);
+    if (mss >= this.sndMss) return;
+    this.sndMss = mss;
+    const resent: Seg[] = [];
+    for (const seg of this.unacked) {
+      if (seg.plen <= mss) {
+        resent.push(seg);
+        continue;
+      }
+      let off = 0;
+      while (off < seg.plen) {
+        const n = Math.min(mss, seg.plen - off);
+        const last = off + n >= seg.plen;
+        const piece: Seg = { seq: i32(seg.seq + off), flags: last ? seg.flags : ACK, plen: n };
+        if (last && seg.data) piece.data = seg.data;
+        resent.push(piece);
+        off += n;
+      }
+    }
+    this.unacked = resent.length ? resent : NONE;
+    for (const seg of this.unacked) this.xmit(seg);
+    this.armRto();
+  }
 }
 
 
@@ -580,6 +609,10 @@ export class TcpStack {
     if (t.kind !== 'tcp' || icmp.type !== 3 && icmp.type !== 11) return;
     const s = this.socks.get(orig.src, t.sport, orig.dst, t.dport);
     if (!s) return;
+    if (icmp.type === 3 && icmp.code === 4 && icmp.mtu !== undefined) {
+      s.pathMtu(icmp.mtu);
+      return;
+    }
     // tcp_v4_err: time exceeded is EHOSTUNREACH, fatal while connecting (a routing loop).
     const err: TcpError | undefined = icmp.type === 11 ? 'host-unreachable' : icmp.code === 3 || icmp.code === 2 ? 'refused' : icmp.code === 0 ? 'net-unreachable' : icmp.code === 1 ? 'host-unreachable' : undefined;
     if (err) s.icmp(err);
