@@ -5,13 +5,15 @@
  * on the lab's current state (read-only probes). Nothing in a goal is executed as code.
  */
 import type { Lab } from '../core/lab';
-import type { Frame } from '../core/net/packet';
+import type { Frame, Ipv4 } from '../core/net/packet';
 import { ipStr } from '../core/net/addr';
 import { tcpFlagsText } from '../core/sim/trace-json';
 import type { TraceEvent } from '../core/sim/trace';
 import type { HttpResult } from '../core/apps/http-client';
 import type { Host } from '../core/host/host';
 import { Shell } from '../core/shell/shell';
+import { daemonStatus } from '../core/ha/ha';
+import { parseDuration } from '../core/scenario/schema';
 import type { Goal } from './schema';
 
 /** Commands a probe may run: they only read state and take no simulated time. */
@@ -42,7 +44,9 @@ export class GoalWatcher {
   private packets: { node: string; dev: string; dir: 'rx' | 'tx'; frame: Frame }[] = [];
   private synsTo = new Map<string, number>();
   private drops: { node: string; reason: string }[] = [];
-  private results: { client: string; r: HttpResult }[] = [];
+  private results: { client: string; r: HttpResult; t: number }[] = [];
+  /** handover: per connection (client end and virtual service), the directors whose IPVS forwarded it, first one first. */
+  private forwarders = new Map<string, string[]>();
   private unsubs: (() => void)[] = [];
   private probeShells = new Map<string, Shell>();
 
@@ -51,9 +55,10 @@ export class GoalWatcher {
     private readonly goal: Goal,
   ) {
     const needsPackets = mentions(goal, 'packet');
+    const needsForwards = mentions(goal, 'handover');
     this.unsubs.push(
-      lab.world.trace.subscribe((ev) => this.see(ev, needsPackets)),
-      lab.traffic?.onRequest((r, client: Host) => this.results.push({ client: client.name, r })) ?? (() => {}),
+      lab.world.trace.subscribe((ev) => this.see(ev, needsPackets, needsForwards)),
+      lab.traffic?.onRequest((r, client: Host) => this.results.push({ client: client.name, r, t: lab.now })) ?? (() => {}),
     );
   }
 
@@ -69,15 +74,18 @@ export class GoalWatcher {
 
   /** The HTTP result of a curl or of client traffic, if the caller tracks those itself. */
   request(client: string, r: HttpResult): void {
-    this.results.push({ client, r });
+    this.results.push({ client, r, t: this.lab.now });
   }
 
   met(): boolean {
     return this.check(this.goal);
   }
 
-  private see(ev: TraceEvent, keepPackets: boolean): void {
+  private see(ev: TraceEvent, keepPackets: boolean, keepForwards: boolean): void {
     switch (ev.type) {
+      case 'ip.forward':
+        if (keepForwards) this.forwarded(ev.node, ev.before, ev.after, ev.why);
+        return;
       case 'dev.rx':
       case 'dev.tx':
         if (keepPackets && this.packets.length < 100_000) this.packets.push({ node: ev.node, dev: ev.dev, dir: ev.type === 'dev.rx' ? 'rx' : 'tx', frame: ev.frame });
@@ -114,7 +122,8 @@ export class GoalWatcher {
     }
     if ('requests' in g) {
       const q = g.requests;
-      const mine = this.results.filter((x) => !q.client || x.client === q.client);
+      const since = q.window === undefined ? -Infinity : this.lab.now - parseDuration(q.window);
+      const mine = this.results.filter((x) => (!q.client || x.client === q.client) && x.t >= since);
       const ok = mine.filter((x) => x.r.ok);
       const served = ok.filter((x) => !q.server || serverOf(x.r) === q.server);
       if (q.ok && !countOk(served.length, q.ok)) return false;
@@ -132,11 +141,45 @@ export class GoalWatcher {
     }
     if ('drop' in g) return this.drops.some((d) => (!g.drop.node || d.node === g.drop.node) && (!g.drop.reason || d.reason === g.drop.reason));
     if ('state' in g) {
-      const n = this.lab.nodes.get(g.state.node);
-      const actor = g.state.machine === 'power' ? n?.power : n?.service;
-      return actor !== undefined && String(actor.getSnapshot().value) === g.state.is;
+      const { node, machine, is } = g.state;
+      const n = this.lab.nodes.get(node);
+      if (machine === 'power' || machine === 'service') {
+        const actor = machine === 'power' ? n?.power : n?.service;
+        return actor !== undefined && String(actor.getSnapshot().value) === is;
+      }
+      if (!n?.host) return false;
+      const st = daemonStatus(this.lab, node, machine === 'ldirectord' ? 'ldirectord' : 'keepalived');
+      if (machine !== 'vrrp') return (st.active ? 'running' : 'stopped') === is;
+      // keepalived's VRRP instances, as "(VI_1) MASTER priority 150": every one in that state.
+      const states = st.active ? st.detail.map((d) => /^\(\S+\) (\S+)/.exec(d)?.[1]) : [];
+      return states.length > 0 && states.every((s) => s === is);
+    }
+    if ('handover' in g) {
+      const h = g.handover;
+      let n = 0;
+      for (const fw of this.forwarders.values()) if (fw[0] === h.from && fw.includes(h.to)) n++;
+      return countOk(n, { atLeast: h.atLeast ?? 1, ...(h.atMost !== undefined ? { atMost: h.atMost } : {}) });
     }
     return false;
+  }
+
+  /**
+   * An IPVS forwarding (client → real server, or a NAT reply): remember which directors
+   * carried the connection. A new SYN starts the connection's record afresh.
+   */
+  private forwarded(node: string, before: Ipv4, after: Ipv4, why: string): void {
+    if (!why.startsWith('IPVS ')) return;
+    const l4 = before.l4;
+    if (l4.kind !== 'tcp' && l4.kind !== 'udp') return;
+    const reply = why.startsWith('IPVS NAT reply');
+    const a = after.l4;
+    if (reply && a.kind !== l4.kind) return;
+    const key = reply && (a.kind === 'tcp' || a.kind === 'udp') ? `${l4.kind} ${ipStr(after.dst)}:${a.dport} ${ipStr(after.src)}:${a.sport}` : `${l4.kind} ${ipStr(before.src)}:${l4.sport} ${ipStr(before.dst)}:${l4.dport}`;
+    const fresh = !reply && l4.kind === 'tcp' && (l4.flags & 0x12) === 0x02;
+    const fw = fresh ? undefined : this.forwarders.get(key);
+    if (!fw) {
+      if (this.forwarders.size < 200_000) this.forwarders.set(key, [node]);
+    } else if (!fw.includes(node)) fw.push(node);
   }
 
   /** Run a read-only command on a node through a private shell (never logged). */

@@ -49,6 +49,10 @@ export function lintLesson(source: string): { lesson?: Lesson; errors: string[] 
     else if ('packet' in g) node(where, g.packet.node);
     else if ('drop' in g) node(where, g.drop.node);
     else if ('state' in g) node(where, g.state.node);
+    else if ('handover' in g) {
+      node(where, g.handover.from);
+      node(where, g.handover.to);
+    }
   };
   for (const s of lesson.steps) {
     goal(`step ${s.id} goal`, s.goal);

@@ -40,11 +40,16 @@ export type Goal =
   | { ran: { node?: string; command: string; contains?: string; notContains?: string; matches?: string; equals?: string } }
   | { probe: { node: string; command: string; contains?: string; notContains?: string; matches?: string; equals?: string } }
   | { connections: { node: string; port?: number; atLeast?: number; atMost?: number } }
-  | { requests: { client?: string; ok?: { atLeast?: number; atMost?: number }; failed?: { atLeast?: number; atMost?: number }; servers?: { atLeast?: number; atMost?: number }; server?: string } }
+  | { requests: { client?: string; ok?: { atLeast?: number; atMost?: number }; failed?: { atLeast?: number; atMost?: number }; servers?: { atLeast?: number; atMost?: number }; server?: string; window?: string | number } }
   | { sticky: { client: string; atLeast?: number } }
   | { packet: { node: string; iface?: string; dir?: 'rx' | 'tx'; where: Record<string, string | number> } }
   | { drop: { node?: string; reason?: string } }
-  | { state: { node: string; machine: 'power' | 'service'; is: string } };
+  | { state: { node: string; machine: StateMachine; is: string } }
+  | { handover: { from: string; to: string; atLeast?: number; atMost?: number } };
+
+/** What a `state` goal can look at: the node's power and web service statecharts, its HA daemons, and keepalived's VRRP instances. */
+export const STATE_MACHINES = ['power', 'service', 'vrrp', 'keepalived', 'ldirectord'] as const;
+export type StateMachine = (typeof STATE_MACHINES)[number];
 
 export const GoalSchema: v.GenericSchema<Goal> = v.lazy(() =>
   v.union([
@@ -55,7 +60,7 @@ export const GoalSchema: v.GenericSchema<Goal> = v.lazy(() =>
     v.strictObject({ probe: v.strictObject({ node, command: text, ...textMatch }) }),
     v.strictObject({ connections: v.strictObject({ node, port: v.optional(v.number()), ...count.entries }) }),
     v.strictObject({
-      requests: v.strictObject({ client: v.optional(node), ok: v.optional(count), failed: v.optional(count), servers: v.optional(count), server: v.optional(node) }),
+      requests: v.strictObject({ client: v.optional(node), ok: v.optional(count), failed: v.optional(count), servers: v.optional(count), server: v.optional(node), window: v.optional(duration) }),
     }),
     v.strictObject({ sticky: v.strictObject({ client: node, atLeast: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))) }) }),
     v.strictObject({
@@ -70,7 +75,8 @@ export const GoalSchema: v.GenericSchema<Goal> = v.lazy(() =>
       }),
     }),
     v.strictObject({ drop: v.strictObject({ node: v.optional(node), reason: v.optional(v.string()) }) }),
-    v.strictObject({ state: v.strictObject({ node, machine: v.picklist(['power', 'service']), is: v.string() }) }),
+    v.strictObject({ state: v.strictObject({ node, machine: v.picklist(STATE_MACHINES), is: v.string() }) }),
+    v.strictObject({ handover: v.strictObject({ from: node, to: node, ...count.entries }) }),
   ]),
 ) as v.GenericSchema<Goal>;
 

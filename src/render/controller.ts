@@ -274,17 +274,21 @@ export class StageController {
   }
 
   /**
-   * Go back to the previous hop still remembered and show it (seek + step). Without one,
-   * go back 1 ms. Returns the event stepped to.
+   * Go back to the previous hop still remembered and show it (seek + step): always to a
+   * time before now. Without a remembered hop, go back 1 ms. Returns the event stepped to.
    */
   stepBack(): TraceEvent | undefined {
     this.pause();
     this.follow();
     const t = this.session.lab.now;
+    if (t <= 0) return undefined;
     const prev = this.scene.lastHopBefore(t);
-    const target = prev ? prev.t - 1 : t - 1000;
-    this.seek(Math.max(0, target));
-    return target >= 0 ? this.step() : undefined;
+    if (!prev) {
+      this.seek(Math.max(0, t - 1000));
+      return undefined;
+    }
+    this.seek(Math.max(0, prev.t - 1));
+    return this.step();
   }
 
   /**
