@@ -171,7 +171,9 @@ export class StageController {
         }
       }
       const t0 = now();
-      lab.runUntil(target);
+      // Through the session, not lab.runUntil: after a rewind, the learner's later commands
+      // in the log must happen again as time passes them (as a share link would replay them).
+      this.session.seek(target);
       const ms = now() - t0;
       advanced = target - from;
       const cost = ms / advanced;
@@ -260,7 +262,7 @@ export class StageController {
         const next = engine.nextAt();
         if (next === undefined) break;
         this.scene.anchor(next, this.clock.visualTime, this.clock.speed);
-        lab.runUntil(next);
+        this.session.seek(next);
       }
     } finally {
       off();
