@@ -18,6 +18,7 @@ import { runStickiness } from './stickiness';
 const USAGE = [
   'usage: lab <command> [options]',
   '  run <scenario.json | preset> [--for 30s] [--seed N] [--trace FILE.jsonl] [--hash] [--timeline] [--availability]',
+  '  shell [FILE | --preset P] [--seed N] [--node N] [--prompt]   (commands on stdin, one a line)',
   '  stickiness [--clients N] [--seed N]',
   '  sched-replay [--kernel 6.12|6.1] [--check] FILE...',
   '  lesson lint [FILE...] | lesson check FILE... --solve',
