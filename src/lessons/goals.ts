@@ -29,8 +29,19 @@ const READ_ONLY = [
   /^systemctl status \S+$/,
 ];
 
+/** Filters a probe may pipe into: they only transform text. */
+const FILTER = /^(grep|head|tail|wc|sort|uniq|cut)( [^|]*)?$/;
+
+/**
+ * A probe is one read-only command, optionally piped through text filters. No `;`, `&&`,
+ * redirections, substitutions or background jobs: those could change the lab.
+ */
 export function isReadOnly(command: string): boolean {
-  return READ_ONLY.some((re) => re.test(command.trim()));
+  const line = command.trim();
+  if (/[;&<>`$\n]/.test(line)) return false;
+  const [first, ...filters] = line.split('|').map((p) => p.trim());
+  if (first === undefined || !READ_ONLY.some((re) => re.test(first))) return false;
+  return filters.every((f) => FILTER.test(f));
 }
 
 interface Typed {
