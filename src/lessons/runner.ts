@@ -6,7 +6,7 @@
 import { LabSession } from '../core/session';
 import { PRESETS } from '../core/scenario/presets';
 import { parseDuration, type LabCommand } from '../core/scenario/schema';
-import type { ShellResult } from '../core/shell/shell';
+import { Shell, type ShellResult } from '../core/shell/shell';
 import { GoalWatcher } from './goals';
 import type { Action, Lesson } from './schema';
 
@@ -28,7 +28,7 @@ export class LessonRun {
   readonly done = new Set<number>();
 
   constructor(readonly lesson: Lesson) {
-    this.session = new LabSession(lessonScenario(lesson));
+    this.session = new LabSession(lessonScenario(lesson), { shell: (lab) => new Shell(lab) });
     this.watcher = this.watch();
     this.session.onReset(() => {
       // Time travel rebuilds the lab: evidence collected on the old one is gone.
