@@ -483,6 +483,13 @@ describe('listing formats (reference §5)', () => {
     ]);
   });
 
+  it('fwmark services: marks print as signed ints, their ports never as names (no protocol in the dump)', () => {
+    const { env } = director();
+    setup(env, 'ipvsadm -A -f 4294967295', 'ipvsadm -a -f 4294967295 -r 10.0.0.11:80 -m', 'ipvsadm -A -f 2147483647 -6');
+    expect(run('ipvsadm -L', env).stdout.split('\n').slice(3)).toEqual(['FWM  2147483647 IPv6 wlc', 'FWM  -1 wlc', '  -> 10.0.0.11:80                 Masq    1      0          0         ', '']);
+    expect(run('ipvsadm -S', env).stdout).toBe('-A -f 2147483647 -6 -s wlc\n-A -f -1 -s wlc\n-a -f -1 -r 10.0.0.11:80 -m -w 1\n');
+  });
+
   it('help and version', () => {
     const { env } = director();
     const h = run('ipvsadm -h', env);
@@ -508,7 +515,8 @@ describe('/proc/net/ip_vs and /proc/net/ip_vs_stats', () => {
         'Prot LocalAddress:Port Scheduler Flags\n' +
         '  -> RemoteAddress:Port Forward Weight ActiveConn InActConn\n' +
         'UDP  0A000001:0035 rr ops  \n' +
-        'TCP  0A000001:0050 wlc  persistent 60000 FFFFFF00\n' +
+        // 60 s in jiffies at Debian's CONFIG_HZ=250:
+        'TCP  0A000001:0050 wlc  persistent 15000 FFFFFF00\n' +
         '  -> 0A00000B:1F90      Masq    3      0          0         \n' +
         'FWM  00000005 wlc \n',
     );

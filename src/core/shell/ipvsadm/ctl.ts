@@ -38,6 +38,9 @@ export const IPVS_VERSION = 0x010201;
 
 type Found = { kind: 'core'; svc: Service } | { kind: 'foreign'; svc: ForeignSvc };
 
+/** The kernel's dest lookup key: address and port. */
+const sameDest = (d: DestUser) => (x: ForeignDest) => x.port === d.port && addrEqual(x.addr, d.addr);
+
 function fwdOf(connFlags: number): FwdMethod {
   switch (connFlags & 7) {
     case IP_VS_CONN_F_MASQ:
@@ -244,14 +247,19 @@ export class IpvsCtl {
     return f.kind === 'core' && d.af === AF_INET;
   }
 
-  /** IPVS_CMD_NEW_DEST → ip_vs_add_dest / ip_vs_new_dest. */
-  addDest(s: SvcUser, d: DestUser): number {
+  /** The checks before every dest command: the service's attributes, that it exists, the dest's (destPrecheck). */
+  private destService(s: SvcUser, d: DestUser, full: boolean): Found | number {
     const e = this.checkSvcAttrs(s);
     if (e) return e;
     const f = this.find(s);
     if (!f) return ESRCH;
-    const pe = this.destPrecheck(f, d, true);
-    if (pe) return pe;
+    return this.destPrecheck(f, d, full) || f;
+  }
+
+  /** IPVS_CMD_NEW_DEST → ip_vs_add_dest / ip_vs_new_dest. */
+  addDest(s: SvcUser, d: DestUser): number {
+    const f = this.destService(s, d, true);
+    if (typeof f === 'number') return f;
     if (this.destIsCore(f, d)) {
       if (this.coreDest(f.svc, d)) return EEXIST;
       if (!destAddrOk(d.addr)) return EINVAL;
@@ -261,7 +269,7 @@ export class IpvsCtl {
       return 0;
     }
     const list = this.foreignDests(f);
-    if (list.some((x) => x.port === d.port && addrEqual(x.addr, d.addr))) return EEXIST;
+    if (list.some(sameDest(d))) return EEXIST;
     if (!destAddrOk(d.addr)) return EINVAL;
     list.unshift({ ...this.foreignFields(d), seq: this.nextSeq() });
     return 0;
@@ -269,18 +277,14 @@ export class IpvsCtl {
 
   /** IPVS_CMD_SET_DEST → ip_vs_edit_dest. */
   editDest(s: SvcUser, d: DestUser): number {
-    const e = this.checkSvcAttrs(s);
-    if (e) return e;
-    const f = this.find(s);
-    if (!f) return ESRCH;
-    const pe = this.destPrecheck(f, d, true);
-    if (pe) return pe;
+    const f = this.destService(s, d, true);
+    if (typeof f === 'number') return f;
     if (this.destIsCore(f, d)) {
       if (!this.coreDest(f.svc, d)) return ENOENT;
       const r = this.apply(() => f.svc.editDest(this.destSpec(d)));
       return typeof r === 'number' ? r : 0;
     }
-    const x = this.foreignDests(f).find((v) => v.port === d.port && addrEqual(v.addr, d.addr));
+    const x = this.foreignDests(f).find(sameDest(d));
     if (!x) return ENOENT;
     Object.assign(x, this.foreignFields(d));
     return 0;
@@ -288,19 +292,15 @@ export class IpvsCtl {
 
   /** IPVS_CMD_DEL_DEST → ip_vs_del_dest. */
   delDest(s: SvcUser, d: DestUser): number {
-    const e = this.checkSvcAttrs(s);
-    if (e) return e;
-    const f = this.find(s);
-    if (!f) return ESRCH;
-    const pe = this.destPrecheck(f, d, false);
-    if (pe) return pe;
+    const f = this.destService(s, d, false);
+    if (typeof f === 'number') return f;
     if (this.destIsCore(f, d)) {
       if (!this.coreDest(f.svc, d)) return ENOENT;
       f.svc.delDest(d.addr.w[0], d.port);
       return 0;
     }
     const list = this.foreignDests(f);
-    const i = list.findIndex((v) => v.port === d.port && addrEqual(v.addr, d.addr));
+    const i = list.findIndex(sameDest(d));
     if (i < 0) return ENOENT;
     list.splice(i, 1);
     return 0;

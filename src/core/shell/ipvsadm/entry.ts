@@ -5,25 +5,17 @@
  */
 import { AF_INET, type Af, type InetAddr } from './netdb';
 import type { Cmd } from './options';
+import { IP_VS_SVC_F_SCHED1, IP_VS_SVC_F_SCHED2, IP_VS_SVC_F_SCHED3 } from '../../ipvs/service';
+import { IP_VS_CONN_F_DROUTE } from '../../ipvs/conn';
 
-/** include/uapi/linux/ip_vs.h */
-export const IP_VS_SVC_F_PERSISTENT = 0x0001;
-export const IP_VS_SVC_F_HASHED = 0x0002;
-export const IP_VS_SVC_F_ONEPACKET = 0x0004;
-export const IP_VS_SVC_F_SCHED1 = 0x0008;
-export const IP_VS_SVC_F_SCHED2 = 0x0010;
-export const IP_VS_SVC_F_SCHED3 = 0x0020;
+/** include/uapi/linux/ip_vs.h: ipvsadm includes the header the kernel model mirrors, so it shares its constants. */
+export { IP_VS_SVC_F_PERSISTENT, IP_VS_SVC_F_HASHED, IP_VS_SVC_F_ONEPACKET, IP_VS_SVC_F_SCHED1, IP_VS_SVC_F_SCHED2, IP_VS_SVC_F_SCHED3 } from '../../ipvs/service';
+export { IP_VS_CONN_F_MASQ, IP_VS_CONN_F_LOCALNODE, IP_VS_CONN_F_TUNNEL, IP_VS_CONN_F_DROUTE, IP_VS_CONN_F_FWD_MASK } from '../../ipvs/conn';
 export const IP_VS_SVC_F_SCHED_SH_FALLBACK = IP_VS_SVC_F_SCHED1;
 export const IP_VS_SVC_F_SCHED_SH_PORT = IP_VS_SVC_F_SCHED2;
 export const IP_VS_SVC_F_SCHED_MH_FALLBACK = IP_VS_SVC_F_SCHED1;
 export const IP_VS_SVC_F_SCHED_MH_PORT = IP_VS_SVC_F_SCHED2;
 export const SCHED_FLAGS_MASK = IP_VS_SVC_F_SCHED1 | IP_VS_SVC_F_SCHED2 | IP_VS_SVC_F_SCHED3;
-
-export const IP_VS_CONN_F_MASQ = 0;
-export const IP_VS_CONN_F_LOCALNODE = 1;
-export const IP_VS_CONN_F_TUNNEL = 2;
-export const IP_VS_CONN_F_DROUTE = 3;
-export const IP_VS_CONN_F_FWD_MASK = 7;
 
 export const IP_VS_CONN_F_TUNNEL_TYPE_IPIP = 0;
 export const IP_VS_CONN_F_TUNNEL_TYPE_GUE = 1;
@@ -137,36 +129,18 @@ export interface Stats64 {
   outbps: number;
 }
 
-/** ipvs_dest_entry_t. */
-export interface DestEntry {
+/** ipvs_dest_entry_t: the dest's settings as ipvs_dest_t has them, its family known, and its counters. */
+export interface DestEntry extends Omit<DestUser, 'af'> {
   af: Af;
-  addr: InetAddr;
-  port: number;
-  connFlags: number;
-  weight: number;
-  uThreshold: number;
-  lThreshold: number;
   activeConns: number;
   inactConns: number;
   persistConns: number;
-  tunType: number;
-  tunPort: number;
-  tunFlags: number;
   stats: Stats64;
 }
 
-/** ipvs_service_entry_t, with its dests in the kernel's list order (newest first). */
-export interface ServiceEntry {
+/** ipvs_service_entry_t: ipvs_service_t with its counters, and its dests in the kernel's list order (newest first). */
+export interface ServiceEntry extends Omit<SvcUser, 'af'> {
   af: Af;
-  protocol: number;
-  addr: InetAddr;
-  port: number;
-  fwmark: number;
-  schedName: string;
-  flags: number;
-  timeout: number;
-  netmask: number;
-  peName: string;
   stats: Stats64;
   dests: DestEntry[];
 }

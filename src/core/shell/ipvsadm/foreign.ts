@@ -9,33 +9,17 @@ import type { Dest } from '../../ipvs/dest';
 import type { Ipvs, SyncDaemonConf } from '../../ipvs/ipvs';
 import type { Service } from '../../ipvs/service';
 import type { Af, InetAddr } from './netdb';
+import type { DestUser, SvcUser } from './entry';
 
-/** A service or dest the data path cannot carry: configuration only, counters stay 0. */
-export interface ForeignDest {
+/** A dest the data path cannot carry, as ipvsadm gave it (ipvs_dest_t), with its family and creation order. */
+export interface ForeignDest extends Omit<DestUser, 'af'> {
   af: Af;
-  addr: InetAddr;
-  port: number;
-  connFlags: number;
-  weight: number;
-  uThreshold: number;
-  lThreshold: number;
-  tunType: number;
-  tunPort: number;
-  tunFlags: number;
   seq: number;
 }
 
-export interface ForeignSvc {
+/** A service the data path cannot carry (ipvs_service_t), with its dests and creation order. */
+export interface ForeignSvc extends Omit<SvcUser, 'af'> {
   af: Af;
-  protocol: number;
-  addr: InetAddr;
-  port: number;
-  fwmark: number;
-  schedName: string;
-  flags: number;
-  timeout: number;
-  netmask: number;
-  peName: string;
   dests: ForeignDest[];
   seq: number;
 }

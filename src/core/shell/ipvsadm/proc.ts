@@ -5,7 +5,12 @@
 import type { Ipvs } from '../../ipvs/ipvs';
 import { stateName } from '../../ipvs/ipvs';
 import { IP_VS_CONN_F_ONE_PACKET } from '../../ipvs/conn';
-import { HZ } from '../../ipvs/kernel';
+/**
+ * /proc/net/ip_vs prints the persistence timeout in jiffies (svc->timeout). Debian's amd64
+ * kernels (6.1 and 6.12 alike) are built with CONFIG_HZ=250, so 360 s reads 90000. (The
+ * scheduler vectors used HZ=1000, but there HZ changes no result: see kernel.ts.)
+ */
+const CONFIG_HZ = 250;
 import { CONN_TAB_SIZE, IPVS_VERSION, IpvsCtl } from './ctl';
 import type { ServiceEntry } from './entry';
 import { IP_VS_CONN_F_LOCALNODE, IP_VS_CONN_F_MASQ, IP_VS_CONN_F_TUNNEL, IP_VS_SVC_F_ONEPACKET, IP_VS_SVC_F_PERSISTENT } from './entry';
@@ -51,7 +56,7 @@ function ipVs(entries: readonly ServiceEntry[]): string {
     else out += `${protoName(s.protocol)}  ${hex(s.addr.w[0], 8)}:${hex(s.port, 4)} ${s.schedName} ${ops} `;
     if (s.flags & IP_VS_SVC_F_PERSISTENT) {
       const mask = s.af === AF_INET6 ? bswap32(s.netmask) : s.netmask;
-      out += `persistent ${s.timeout * HZ} ${hex(mask, 8)}\n`;
+      out += `persistent ${s.timeout * CONFIG_HZ} ${hex(mask, 8)}\n`;
     } else out += '\n';
     for (const d of s.dests) {
       const a = d.af === AF_INET6 ? `[${pI6(d.addr)}]` : hex(d.addr.w[0], 8);

@@ -4,6 +4,7 @@
  * generic netlink commands reach them, on the Ipvs's timeouts and syncDaemons.
  */
 import type { Ipvs, SyncDaemonConf } from '../../ipvs/ipvs';
+import '../../ha/sync/sync-daemon'; // the daemons ipvsadm --start-daemon starts
 import { S } from '../../ipvs/tcp-states';
 import { IP_VS_STATE_BACKUP, IP_VS_STATE_MASTER, type DaemonEntry, type DaemonUser, type TimeoutUser } from './entry';
 import { EEXIST, EINVAL, ENODEV, ESRCH } from './errors';
