@@ -18,7 +18,6 @@ export function heavyScenario(opts: { mode: 'route' | 'masq' | 'tunnel'; servers
     });
     links.push({ a: `client${c + 1}:eth0`, b: `router:c${c}` });
   }
-  const rsNet = opts.mode === 'masq' ? '10.0' : '172.16';
   nodes.push({
     name: 'router',
     kind: 'router',

@@ -34,6 +34,20 @@ export function fwdFlag(m: FwdMethod): number {
   }
 }
 
+/** The other way, for a dest's forwarding as ipvsadm sends it (-m, -i, -g; LOCALNODE is the kernel's). */
+export function fwdOfFlags(flags: number): FwdMethod {
+  switch (flags & IP_VS_CONN_F_FWD_MASK) {
+    case IP_VS_CONN_F_MASQ:
+      return 'masq';
+    case IP_VS_CONN_F_TUNNEL:
+      return 'tunnel';
+    case IP_VS_CONN_F_LOCALNODE:
+      return 'local';
+    default:
+      return 'route';
+  }
+}
+
 /** Protocol of an entry: fwmark templates use IPPROTO_IP, shown as "IP". */
 export type ConnProto = 'tcp' | 'udp' | 'ip';
 

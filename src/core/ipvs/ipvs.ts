@@ -7,8 +7,7 @@
  * ip_vs_sched_persist) as described in ipvs-datapath.md §3–§10.
  */
 import type { Host } from '../host/host';
-import type { Icmp, Ipv4, Tcp, Udp } from '../net/packet';
-import { IP_HLEN } from '../net/packet';
+import type { Ipv4, Tcp } from '../net/packet';
 import { ACK, RST, SYN } from '../net/packet';
 import { ipStr, parseIp } from '../net/addr';
 import { HZ, type KernelProfile } from './kernel';
@@ -20,8 +19,11 @@ import { Conn, IP_VS_CONN_F_INACTIVE, IP_VS_CONN_F_MASQ, IP_VS_CONN_F_NOOUTPUT, 
 import { ConnTable } from './conn-table';
 import { DEFAULT_TCP_TIMEOUTS, DEFAULT_UDP_TIMEOUT, DIR_INPUT, DIR_INPUT_ONLY, DIR_OUTPUT, S, isActiveState, nextTcpState, tcpPacketClass } from './tcp-states';
 import { Estimator, EST_PERIOD_US } from './estimator';
-import { natIcmpOut, transmit } from './xmit';
-import { IpvsSync } from '../ha/sync/sync-daemon';
+import { transmit } from './xmit';
+import { inIcmp, natIcmpSend, outIcmp } from './icmp';
+import { PmtuCache } from './pmtu';
+import { count } from './stats';
+import type { IpvsSync } from '../ha/sync/sync-daemon';
 import type { ServiceSpec as ScenarioServiceSpec } from '../scenario/schema';
 
 /** /proc/sys/net/ipv4/vs defaults (ipvs-datapath.md §8). */
@@ -87,9 +89,9 @@ export class Ipvs {
   /** Firewall marks as `iptables -t mangle ... -j MARK` would set them. */
   readonly markRules: { dst?: { addr: number; len: number }; proto?: 'tcp' | 'udp'; ports?: number[]; mark: number }[] = [];
   /** Running sync daemons, by state (at most one master and one backup). */
-  readonly syncDaemons: { master?: SyncDaemonConf; backup?: SyncDaemonConf } = watchDaemons(() => this.sync?.daemonsChanged());
-  /** The sync daemons themselves (src/core/ha/sync): they follow `syncDaemons`. */
-  readonly sync: IpvsSync = new IpvsSync(this);
+  readonly syncDaemons: { master?: SyncDaemonConf; backup?: SyncDaemonConf } = watchDaemons(() => this.syncChanged());
+  /** The sync daemons themselves (src/core/ha/sync), made when first started: they follow `syncDaemons`. */
+  sync: IpvsSync | undefined;
   private estimators = new Map<IpvsStats, Estimator>();
   readonly log: string[] = [];
   private readonly ctx;
@@ -253,6 +255,14 @@ export class Ipvs {
     this.host.ctl('ipvs.log', line);
   }
 
+  private syncChanged(): void {
+    if (!this.sync) {
+      if (!makeSync) throw new Error('the IPVS sync daemons are not loaded (src/core/ha/sync/sync-daemon.ts)');
+      this.sync = makeSync(this);
+    }
+    this.sync.daemonsChanged();
+  }
+
   /** Power cut: the connection table lives in kernel memory and is gone. */
   powerLost(): void {
     for (const c of [...this.conns.all]) this.expire(c, true);
@@ -265,7 +275,7 @@ export class Ipvs {
   private inHook(pkt: Ipv4): Ipv4 | null {
     if (this.services.length === 0) return pkt;
     const l4 = pkt.l4;
-    if (l4.kind === 'icmp') return this.inIcmp(pkt);
+    if (l4.kind === 'icmp') return inIcmp(this, pkt);
     if (l4.kind !== 'tcp' && l4.kind !== 'udp') return pkt;
     const proto = l4.kind;
     const isSyn = proto === 'tcp' && ((l4 as Tcp).flags & (SYN | RST)) === SYN;
@@ -308,97 +318,19 @@ export class Ipvs {
     this.transition(cp, pkt, DIR_INPUT);
     cp.inPkts++;
     // ip_vs_in_hook → ip_vs_sync_conn: the master sync daemon looks at every client→RS packet.
-    if (this.sync.master) this.sync.connPacket(cp);
+    if (this.sync?.master) this.sync.connPacket(cp);
     const local = transmit(this, cp, pkt);
     if (cp.flags & IP_VS_CONN_F_ONE_PACKET) this.expire(cp, true);
     else this.touch(cp);
     return local;
   }
 
-  /**
-   * ip_vs_in_icmp: an ICMP error (dest unreachable, time exceeded) from the client about a
-   * reply; the embedded header is that reply (VIP:vport → CIP:cport), so the entry is
-   * found with source and destination swapped. It is counted in InPkts and sent to the
-   * real server (NAT: embedded source and outer destination rewritten to RIP:dport), with
-   * no state transition and no timer restart. Without an entry it goes to the local stack
-   * (schedule_icmp=0). Errors about our own IP-in-IP packets go to `tunnelIcmp` (§2.2).
-   */
-  private inIcmp(pkt: Ipv4): Ipv4 | null {
-    const ic = pkt.l4;
-    if (ic.kind !== 'icmp' || !('orig' in ic)) return pkt;
-    const o = ic.orig;
-    const ol4 = o.l4;
-    if (ol4.kind === 'ipip') return this.tunnelIcmp(pkt, ic, o, ol4.inner);
-    if (ol4.kind !== 'tcp' && ol4.kind !== 'udp') return pkt;
-    const cp = this.conns.lookupIn(ol4.kind, o.dst, ol4.dport, o.src, ol4.sport);
-    if (!cp) return pkt;
-    const dest = cp.dest;
-    if (dest && dest.available) {
-      count(dest.stats, pkt.len, true);
-      count(cp.svc.stats, pkt.len, true);
-      count(this.stats, pkt.len, true);
-    }
-    cp.inPkts++;
-    return transmit(this, cp, pkt);
-  }
-
-  /**
-   * ip_vs_in_icmp, tunnel case (§2.2): an ICMP error about an IP-in-IP packet we sent to a
-   * known tunnel dest. The entry is found from the inner request (not reversed). "Frag
-   * needed" lowers the path MTU to the RIP and, if the client's packet had DF, is relayed to
-   * the client with that MTU − 20 (only if the result stays above 68); other errors are
-   * relayed with their type and code. The relayed ICMP counts in OutPkts/OutBytes; the
-   * error itself is consumed.
-   */
-  private tunnelIcmp(pkt: Ipv4, ic: Extract<Icmp, { orig: Ipv4 }>, outer: Ipv4, inner: Ipv4): Ipv4 | null {
-    const il4 = inner.l4;
-    if (il4.kind !== 'tcp' && il4.kind !== 'udp') return pkt;
-    // ip_vs_find_tunnel: only for a known IPIP dest.
-    if (!this.services.some((s) => s.dests.some((d) => d.addr === outer.dst && d.fwd === 'tunnel'))) return pkt;
-    const cp = this.conns.lookupIn(il4.kind, inner.src, il4.sport, inner.dst, il4.dport);
-    if (!cp) return pkt;
-    let mtu: number | undefined;
-    if (ic.type === 3 && ic.code === 4) {
-      // ipv4_update_pmtu on the route to the RIP, then "Client uses PMTUD?".
-      if (ic.mtu !== undefined) this.learnPmtu(outer.dst, ic.mtu);
-      if (!inner.df) return null;
-      // The dest's cached route: its MTU now includes the PMTU just learned.
-      const rr = this.host.route(outer.dst);
-      mtu = this.routeMtu(outer.dst, rr.kind === 'unicast' ? rr.dev.mtu : (ic.mtu ?? 576));
-      if (mtu - IP_HLEN > 68) mtu -= IP_HLEN;
-    }
-    this.host.ctl('ipvs', `ICMP ${ic.type}/${ic.code} about the IP-in-IP packet to ${ipStr(outer.dst)} relayed to the client ${ipStr(inner.src)}${mtu !== undefined ? ` with mtu ${mtu}` : ''}`);
-    this.host.icmpError(inner, ic.type, ic.code, mtu);
-    // "ICMP can be shorter but anyways, account it": what the error quoted of the inner
-    // packet (a Linux router quotes at most 576 − 28 bytes of the outer datagram).
-    const dest = cp.dest;
-    if (dest && dest.available) {
-      const len = Math.min(inner.len, 576 - 28 - IP_HLEN);
-      count(dest.stats, len, false);
-      count(cp.svc.stats, len, false);
-      count(this.stats, len, false);
-    }
-    return null;
-  }
-
-  /** Learned path MTUs towards real servers (the dest route's PMTU exception, ip_rt_mtu_expires = 600 s). */
-  private readonly pmtu = new Map<number, { mtu: number; expires: number }>();
-
-  private learnPmtu(addr: number, mtu: number): void {
-    const cur = this.routeMtu(addr, Infinity);
-    if (mtu >= cur) return;
-    this.pmtu.set(addr, { mtu: Math.max(mtu, 552), expires: this.host.world.now + 600_000_000 });
-  }
+  /** Path MTUs learned towards real servers (see icmp.ts). */
+  readonly pmtu = new PmtuCache();
 
   /** dst_mtu of the route to `addr`: the device MTU, lowered by a learned PMTU. */
   routeMtu(addr: number, devMtu: number): number {
-    const e = this.pmtu.get(addr);
-    if (!e) return devMtu;
-    if (this.host.world.now >= e.expires) {
-      this.pmtu.delete(addr);
-      return devMtu;
-    }
-    return Math.min(devMtu, e.mtu);
+    return this.pmtu.mtu(addr, devMtu, this.host.world.now);
   }
 
   private lookupService(pkt: Ipv4, proto: 'tcp' | 'udp', dport: number): Service | undefined {
@@ -508,10 +440,10 @@ export class Ipvs {
   private outHook(pkt: Ipv4): Ipv4 | null {
     if (this.services.length === 0) return pkt;
     const l4 = pkt.l4;
-    if (l4.kind === 'icmp') return this.outIcmp(pkt);
+    if (l4.kind === 'icmp') return outIcmp(this, pkt);
     if (l4.kind !== 'tcp' && l4.kind !== 'udp') return pkt;
     const cp = this.conns.lookupOut(l4.kind, pkt.dst, l4.dport, pkt.src, l4.sport);
-    if (!cp) return this.natIcmpSend(pkt, l4);
+    if (!cp) return natIcmpSend(this, pkt, l4);
     const dest = cp.dest;
     if (dest && dest.available) {
       count(dest.stats, pkt.len, false);
@@ -527,49 +459,6 @@ export class Ipvs {
       tr.emit({ type: 'ip.forward', t: this.host.world.now, node: this.host.name, before: pkt, after: out, why: `IPVS NAT reply: source ${ipStr(pkt.src)}:${l4.sport} rewritten to the VIP ${ipStr(cp.vaddr)}:${cp.vport}` });
     }
     return out;
-  }
-
-  /**
-   * ip_vs_out_icmp / handle_response_icmp: an ICMP error from the real server side about a
-   * client request (embedded CIP:cport → RIP:dport, or → VIP:vport for DR/TUN) is matched
-   * like a reply, rewritten (ip_vs_nat_icmp: outer source and embedded destination become
-   * VIP:vport) and counted in OutPkts; no state transition, no timer restart.
-   */
-  private outIcmp(pkt: Ipv4): Ipv4 | null {
-    const ic = pkt.l4;
-    if (ic.kind !== 'icmp' || !('orig' in ic)) return pkt;
-    const o = ic.orig;
-    const ol4 = o.l4;
-    if (ol4.kind !== 'tcp' && ol4.kind !== 'udp') return pkt;
-    const cp = this.conns.lookupOut(ol4.kind, o.src, ol4.sport, o.dst, ol4.dport);
-    if (!cp) return pkt;
-    const out = natIcmpOut(pkt, cp);
-    const dest = cp.dest;
-    if (dest && dest.available) {
-      count(dest.stats, out.len, false);
-      count(cp.svc.stats, out.len, false);
-      count(this.stats, out.len, false);
-    }
-    const tr = this.host.world.trace;
-    if (tr.active && out !== pkt && out.src !== pkt.src) {
-      tr.emit({ type: 'ip.forward', t: this.host.world.now, node: this.host.name, before: pkt, after: out, why: `IPVS NAT reply: ICMP error from ${ipStr(pkt.src)} rewritten to come from the VIP ${ipStr(cp.vaddr)}` });
-    }
-    return out;
-  }
-
-  /**
-   * ip_vs_out_hook without an entry: with nat_icmp_send=1, a packet from a configured NAT
-   * real server (ip_vs_has_real_service: proto, RIP, port, method MASQ) gets ICMP port
-   * unreachable and is dropped — TCP RSTs excepted (§3).
-   */
-  private natIcmpSend(pkt: Ipv4, l4: Tcp | Udp): Ipv4 | null {
-    if (this.sysctl('nat_icmp_send') === 0) return pkt;
-    if (l4.kind === 'tcp' && l4.flags & RST) return pkt;
-    const real = this.services.some((s) => (s.proto === l4.kind || s.fwmark !== 0) && s.dests.some((d) => d.addr === pkt.src && d.port === l4.sport && d.fwd === 'masq'));
-    if (!real) return pkt;
-    this.host.drop('ipvs-no-dest', `IPVS: reply from the real server ${ipStr(pkt.src)}:${l4.sport} matches no connection (nat_icmp_send=1): ICMP port unreachable to it`, { ip: pkt });
-    this.host.icmpError(pkt, 3, 3);
-    return null;
   }
 
   // ------------------------------------------------------------------ states and timers
@@ -678,6 +567,17 @@ export class Ipvs {
   }
 }
 
+/**
+ * Makes a director's sync daemons. src/core/ha/sync/sync-daemon.ts registers it when
+ * loaded, and whatever starts daemons (ipvsadm --start-daemon, keepalived) imports it: a
+ * lab that never syncs (the page's first screen) does not load that code.
+ */
+let makeSync: ((ipvs: Ipvs) => IpvsSync) | undefined;
+
+export function useIpvsSync(make: (ipvs: Ipvs) => IpvsSync): void {
+  makeSync = make;
+}
+
 /** `syncDaemons` as an object whose changes (ipvsadm --start-daemon/--stop-daemon, keepalived) start or stop the daemons. */
 function watchDaemons(changed: () => void): { master?: SyncDaemonConf; backup?: SyncDaemonConf } {
   return new Proxy({} as { master?: SyncDaemonConf; backup?: SyncDaemonConf }, {
@@ -694,15 +594,6 @@ function watchDaemons(changed: () => void): { master?: SyncDaemonConf; backup?: 
   });
 }
 
-function count(s: IpvsStats, bytes: number, inbound: boolean): void {
-  if (inbound) {
-    s.inpkts++;
-    s.inbytes += bytes;
-  } else {
-    s.outpkts++;
-    s.outbytes += bytes;
-  }
-}
 
 function maskOf(len: number): number {
   return len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;

@@ -28,6 +28,15 @@ export const SCHED_FLAG_BITS: Readonly<Record<string, number>> = {
   'mh-port': IP_VS_SVC_F_SCHED2,
 };
 
+/** The other way: a service's scheduler flags as `-b` names (sh-/mh- names for those schedulers). */
+export function schedFlagNames(sched: string, flags: number): string[] {
+  const out: string[] = [];
+  if (flags & IP_VS_SVC_F_SCHED1) out.push(sched === 'sh' || sched === 'mh' ? `${sched}-fallback` : 'flag-1');
+  if (flags & IP_VS_SVC_F_SCHED2) out.push(sched === 'sh' || sched === 'mh' ? `${sched}-port` : 'flag-2');
+  if (flags & IP_VS_SVC_F_SCHED3) out.push('flag-3');
+  return out;
+}
+
 /** IP_VS_SCHEDNAME_MAXLEN (16, NUL included). */
 const SCHEDNAME_MAXLEN = 16;
 const INT_MAX = 0x7fffffff;

@@ -80,7 +80,6 @@ export class Shell {
   private histBase = new Map<string, number>();
   private currentLine = '';
   private pidCounter = 2000;
-  private jobCounter = 0;
   readonly jobs: Job[] = [];
   /** Set by a UI that wants background output (nc, tcpdump &) as it happens between commands. */
   onAsyncOutput: ((text: string) => void) | undefined;
@@ -133,6 +132,11 @@ export class Shell {
     } finally {
       this.inRun = false;
     }
+    return this.finish(exit);
+  }
+
+  /** What a run printed, with bash's job notices at its end; the buffer starts empty again. */
+  private finish(exit: number): ShellResult {
     this.reportJobs();
     const output = this.out;
     this.out = '';
@@ -167,10 +171,7 @@ export class Shell {
       } finally {
         this.inRun = false;
       }
-      this.reportJobs();
-      const output = this.out;
-      this.out = '';
-      return { output, exit };
+      return this.finish(exit);
     }
     if (this.pending !== '') {
       const r = parse(this.pending);

@@ -39,7 +39,7 @@ import { lookOf, parseEndpoint, type ConnKey } from './classify';
 import { LaneState } from './lane-state';
 import { laneGeometry, nodeOfPort, nodesById, pointOn } from './lanes';
 import { Ring } from './ring';
-import type { ColourMode, DropEvent, DropSpec, Hit, LinkTx, PacketSpec, PulseSpec, SceneFrame, StreamSpec } from './types';
+import type { ColourMode, DropEvent, DropSpec, Hit, LinkTx, PacketSpec, PulseSpec, SceneFrame } from './types';
 
 export interface SceneOptions {
   /** Above this many packets on screen, the busiest lanes turn into streams. */

@@ -12,7 +12,7 @@
  * Like a BPF program on the capturing interface, a filter sees the outer headers only:
  * an IP-in-IP packet is `proto 4`, and `tcp port 80` does not match it.
  */
-import type { Frame, Ipv4 } from '../../net/packet';
+import type { Frame } from '../../net/packet';
 import { ETH_P_ARP, ETH_P_IP } from '../../net/packet';
 import type { Ip } from '../../net/addr';
 import { BROADCAST_MAC } from '../../net/addr';
@@ -462,16 +462,19 @@ class Parser {
     return t.t === 'kw' && ['src', 'dst', 'host', 'net', 'port', 'portrange', 'proto', 'protochain', 'gateway'].includes(t.k);
   }
 
+  /** pqual: an optional protocol name (ether, ip, tcp …) before a keyword. */
+  private pqual(): Proto {
+    const p = this.peek();
+    if (p.t !== 'pname') return 'default';
+    this.next();
+    return p.p;
+  }
+
   /** head: pqual dqual aqual | pqual dqual | pqual aqual | pqual PROTO | pqual PROTOCHAIN | pqual ndaqual */
   private head(): Qual {
-    let proto: Proto = 'default';
+    const proto = this.pqual();
     let dir: Dir = 'default';
     let addr: Addr = 'default';
-    const p = this.peek();
-    if (p.t === 'pname') {
-      proto = p.p;
-      this.next();
-    }
     const t = this.next();
     if (t.t !== 'kw') throw SYNTAX;
     if (t.k === 'proto' || t.k === 'protochain' || t.k === 'gateway') return { proto, dir, addr: t.k };
@@ -583,12 +586,7 @@ class Parser {
 
   /** other: broadcast, multicast, less, greater, inbound, outbound, vlan, mpls, ... */
   private other(): R {
-    let proto: Proto = 'default';
-    const p = this.peek();
-    if (p.t === 'pname') {
-      proto = p.p;
-      this.next();
-    }
+    const proto = this.pqual();
     const t = this.next();
     if (t.t !== 'kw') throw SYNTAX;
     const link = this.o.linkType ?? 'EN10MB';
