@@ -2,15 +2,14 @@ import { mount } from 'svelte';
 import App from './ui/App.svelte';
 import { LabApp, type PageEnv } from './ui/app-state.svelte';
 import type { StageHandle } from './ui/stage-binding.svelte';
-import { ipvsadmText } from './ui/ipvs-tables';
 import { directorOf } from './ui/ipvs-config';
-import { traceHashOf } from './core/trace-hash';
-import { PRESETS } from './core/scenario/presets';
 
 /** What the page exposes for end-to-end tests and for poking at from the devtools console. */
 export interface LabHandle {
   /** The canvas has drawn its first frame. */
   ready: boolean;
+  /** When it did (performance.now()): what was loaded by then is the first screen. */
+  readyAt: number;
   /** The lab the page opened with is loaded (link, saved lab or default). */
   uiReady: boolean;
   ui: LabApp;
@@ -19,10 +18,10 @@ export interface LabHandle {
   stage: StageHandle;
   /** The canvas picture read back through pixi. */
   pixels(): { width: number; height: number; pixels: Uint8ClampedArray };
-  /** `ipvsadm ARGS` on the director, without logging (what the Tables panel shows). */
-  ipvsadm(args: string[]): string;
-  /** Run a preset headless for `seconds` and hash its trace (determinism across Node and browser). */
-  traceHash(preset: string, seconds: number, seed?: number): { hash: string; events: number };
+  /** `ipvsadm ARGS` on the director, without logging (what the Tables panel shows; loads it). */
+  ipvsadm(args: string[]): Promise<string>;
+  /** Run a preset headless for `seconds` and hash its trace (determinism across Node and browser; loads every preset). */
+  traceHash(preset: string, seconds: number, seed?: number): Promise<{ hash: string; events: number }>;
 }
 
 declare global {
@@ -54,6 +53,7 @@ const app = new LabApp(env);
 
 const handle: LabHandle = {
   ready: false,
+  readyAt: 0,
   uiReady: false,
   ui: app,
   app: undefined as unknown as StageHandle['app'],
@@ -62,12 +62,14 @@ const handle: LabHandle = {
     if (!handle.ready) throw new Error('the canvas is not ready');
     return handle.stage.pixels();
   },
-  ipvsadm: (args) => {
+  ipvsadm: async (args) => {
+    const { ipvsadmText } = await import('./ui/ipvs-tables');
     const lab = app.ctl.lab;
     const d = directorOf(lab);
     return (d && ipvsadmText(lab, d, args)?.text) ?? '';
   },
-  traceHash: (preset, seconds, seed) => {
+  traceHash: async (preset, seconds, seed) => {
+    const [{ PRESETS }, { traceHashOf }] = await Promise.all([import('./core/scenario/presets'), import('./core/trace-hash')]);
     const make = PRESETS[preset];
     if (!make) throw new Error(`no preset ${preset}`);
     return traceHashOf({ ...make(), ...(seed !== undefined ? { seed } : {}) }, seconds * 1_000_000);
@@ -75,17 +77,26 @@ const handle: LabHandle = {
 };
 window.__lab = handle;
 
-mount(App, {
-  target,
-  props: {
-    app,
-    onready(stage: StageHandle) {
-      handle.stage = stage;
-      handle.app = stage.app;
-      handle.ready = true;
+// The page shows in its language from the start: a catalog other than English (a small
+// chunk) is fetched before mounting.
+void app.i18n.ready.then(() =>
+  mount(App, {
+    target,
+    props: {
+      app,
+      onready(stage: StageHandle) {
+        handle.stage = stage;
+        handle.app = stage.app;
+        if (!handle.ready) {
+          handle.readyAt = performance.now();
+          // The first screen is up: fetch what the next clicks will want (shell, share codec).
+          app.preload();
+        }
+        handle.ready = true;
+      },
     },
-  },
-});
+  }),
+);
 
 void app.open().then(() => {
   handle.uiReady = true;

@@ -7,15 +7,14 @@
  * printed, as it is, ready to redirect into a file. --at first runs the lab for that long,
  * so timed scenario events (commands, shell lines) have changed it.
  */
-import { Lab } from '../core/lab';
+import type { Lab } from '../core/lab';
 import { PRESETS } from '../core/scenario/presets';
-import { parseDuration } from '../core/scenario/schema';
 import { exportIpvsadm } from '../core/export/ipvsadm-save';
 import { exportKeepalived } from '../core/export/keepalived';
 import { exportLdirectord } from '../core/export/ldirectord';
 import { exportRsSetup } from '../core/export/rs-setup';
 import type { ExportFile } from '../core/export/lab-facts';
-import { loadScenarioArg } from './run';
+import { durationArg, labArg } from './args';
 import type { Io } from './io';
 
 const FORMATS: Record<string, (lab: Lab) => ExportFile[]> = {
@@ -67,12 +66,9 @@ export function runExport(argv: string[], io: Io): number {
       node = value;
       i++;
     } else if (a === '--at') {
-      try {
-        atUs = parseDuration(value && /^\d+$/.test(value) ? `${value}s` : (value ?? ''));
-      } catch {
-        io.err(`lab export: --at needs a duration such as 30s, not ${value ?? 'nothing'}`);
-        return 2;
-      }
+      const v = durationArg(value, 'lab export: --at', io);
+      if (v === undefined) return 2;
+      atUs = v;
       i++;
     } else {
       io.err(`lab export: unexpected argument ${a}`);
@@ -81,15 +77,8 @@ export function runExport(argv: string[], io: Io): number {
     }
   }
   source ??= 'dr';
-  const input = loadScenarioArg(source, io);
-  if (input === undefined) return 2;
-  const created = Lab.create(input);
-  if (!created.ok) {
-    io.err(`lab: invalid scenario ${source}:`);
-    for (const e of created.errors) io.err(`  ${e.path}: ${e.message}`);
-    return 2;
-  }
-  const lab = created.lab;
+  const lab = labArg(source, io);
+  if (!lab) return 2;
   if (atUs > 0) lab.advance(atUs);
 
   const files = exporter(lab);

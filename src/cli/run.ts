@@ -5,34 +5,15 @@
  * failover timeline per failure (src/core/ha/timeline.ts), with --availability configured
  * (MTBF/MTTR) vs observed availability.
  */
-import { readFileSync, writeSync, openSync, closeSync } from 'node:fs';
-import { Lab } from '../core/lab';
-import { PRESETS } from '../core/scenario/presets';
-import { parseDuration } from '../core/scenario/schema';
+import { writeSync, openSync, closeSync } from 'node:fs';
+import type { Lab } from '../core/lab';
 import { eventJson, TraceHasher } from '../core/sim/trace-json';
 import { ipStr } from '../core/net/addr';
 import { svcName } from '../core/ipvs/ipvs';
 import type { Io } from './io';
+import { durationArg, labArg, seedArg } from './args';
 import { TimelineRecorder } from '../core/ha/timeline';
 import { availabilityReport, formatAvailability } from '../core/ha/availability';
-
-export function loadScenarioArg(arg: string, io: Io): unknown | undefined {
-  const preset = PRESETS[arg];
-  if (preset) return preset();
-  let text: string;
-  try {
-    text = readFileSync(arg, 'utf8');
-  } catch {
-    io.err(`lab: no preset or readable file named ${arg} (presets: ${Object.keys(PRESETS).join(', ')})`);
-    return undefined;
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    io.err(`lab: ${arg}: not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
-    return undefined;
-  }
-}
 
 export function runCommand(argv: string[], io: Io): number {
   let target: string | undefined;
@@ -45,20 +26,12 @@ export function runCommand(argv: string[], io: Io): number {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--for') {
-      const v = argv[++i];
-      try {
-        forUs = parseDuration(v && /^\d+$/.test(v) ? `${v}s` : (v ?? ''));
-      } catch {
-        io.err(`lab run: --for needs a duration such as 30s, not ${v ?? 'nothing'}`);
-        return 2;
-      }
+      const v = durationArg(argv[++i], 'lab run: --for', io);
+      if (v === undefined) return 2;
+      forUs = v;
     } else if (a === '--seed') {
-      const v = Number(argv[++i]);
-      if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) {
-        io.err('lab run: --seed needs an integer from 0 to 4294967295');
-        return 2;
-      }
-      seed = v;
+      seed = seedArg(argv[++i], 'lab run', io);
+      if (seed === undefined) return 2;
     } else if (a === '--trace') {
       traceFile = argv[++i];
       if (!traceFile) {
@@ -77,16 +50,8 @@ export function runCommand(argv: string[], io: Io): number {
     io.err('usage: lab run <scenario.json | preset> [--for 30s] [--seed N] [--trace FILE.jsonl] [--hash] [--timeline] [--availability]');
     return 2;
   }
-  const input = loadScenarioArg(target, io);
-  if (input === undefined) return 2;
-  const withSeed = seed !== undefined && typeof input === 'object' && input !== null ? { ...(input as object), seed } : input;
-  const created = Lab.create(withSeed);
-  if (!created.ok) {
-    io.err(`lab: invalid scenario ${target}:`);
-    for (const e of created.errors) io.err(`  ${e.path}: ${e.message}`);
-    return 2;
-  }
-  const lab = created.lab;
+  const lab = labArg(target, io, seed);
+  if (!lab) return 2;
   const hasher = new TraceHasher();
   let fd: number | undefined;
   if (traceFile || hash) {

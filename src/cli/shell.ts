@@ -7,9 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { Lab } from '../core/lab';
 import { Shell } from '../core/shell/shell';
-import { loadScenarioArg } from './run';
+import { labArg, seedArg } from './args';
 import type { Io } from './io';
 
 const USAGE = 'usage: lab shell [scenario.json | --preset nat|dr|tun] [--seed N] [--node NAME] [--prompt]';
@@ -35,12 +34,8 @@ export function shellCommand(argv: string[], io: Io, opts: ShellCliOptions = { w
       }
       target = v;
     } else if (a === '--seed') {
-      const v = Number(argv[++i]);
-      if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) {
-        io.err('lab shell: --seed needs an integer from 0 to 4294967295');
-        return 2;
-      }
-      seed = v;
+      seed = seedArg(argv[++i], 'lab shell', io);
+      if (seed === undefined) return 2;
     } else if (a === '--node') {
       node = argv[++i];
     } else if (a === '--prompt') prompt = true;
@@ -53,18 +48,11 @@ export function shellCommand(argv: string[], io: Io, opts: ShellCliOptions = { w
       return 2;
     } else target = a;
   }
-  const input = loadScenarioArg(target, io);
-  if (input === undefined) return 2;
-  const withSeed = seed !== undefined && typeof input === 'object' && input !== null ? { ...(input as object), seed } : input;
-  const created = Lab.create(withSeed);
-  if (!created.ok) {
-    io.err(`lab: invalid scenario ${target}:`);
-    for (const e of created.errors) io.err(`  ${e.path}: ${e.message}`);
-    return 2;
-  }
+  const lab = labArg(target, io, seed);
+  if (!lab) return 2;
   let shell: Shell;
   try {
-    shell = new Shell(created.lab, node !== undefined ? { node } : {});
+    shell = new Shell(lab, node !== undefined ? { node } : {});
   } catch (e) {
     io.err(`lab shell: ${e instanceof Error ? e.message : String(e)}`);
     return 2;

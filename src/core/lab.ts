@@ -3,6 +3,11 @@
  * traffic built from a scenario. Everything a learner changes goes through `apply`, a
  * typed command that is validated, logged at its simulated time and then carried out —
  * so a run is reproducible from (scenario, seed, command log).
+ *
+ * High availability (keepalived, ldirectord, scheduled failures: src/core/ha) plugs in
+ * through `useHa`, which src/core/ha/ha.ts calls when it is loaded, so a lab that does not
+ * use it does not load it (the page's first screen). Building a scenario that needs it
+ * (`needsHa`) without it throws.
  */
 import { createActor, type Actor } from 'xstate';
 import { World } from './sim/world';
@@ -18,9 +23,37 @@ import { webServiceMachine } from './machines/web-service.machine';
 import { simClock } from './machines/sim-clock';
 import { parseDuration, validateScenario, type LabCommand, type NodeSpec, type Scenario, type ValidationResult } from './scenario/schema';
 import { attachIpvs, type Ipvs } from './ipvs/ipvs';
-import { attachHa, daemonAction, haBoot, haPowerLost } from './ha/ha';
 
 export type NodeKind = NodeSpec['kind'];
+
+type DaemonCommand = Extract<LabCommand, { type: 'daemon' }>;
+
+/** What a lab needs from src/core/ha. */
+export interface HaSupport {
+  /** At build: the scenario's daemons start, its failures are armed. */
+  attach(lab: Lab): void;
+  /** A node finished booting: its enabled daemons start again. */
+  boot(lab: Lab, node: string): void;
+  /** A node lost power: its daemons die. */
+  powerLost(lab: Lab, node: string): void;
+  daemon(lab: Lab, node: string, unit: DaemonCommand['daemon'], action: DaemonCommand['action'], config?: string): { ok: true } | { ok: false; errors: string[] };
+}
+
+let ha: HaSupport | undefined;
+
+/** Plug HA into every lab built from now on (src/core/ha/ha.ts does, when imported). */
+export function useHa(support: HaSupport | undefined): void {
+  ha = support;
+}
+
+export function haLoaded(): boolean {
+  return ha !== undefined;
+}
+
+/** Whether a scenario needs src/core/ha: keepalived or ldirectord on a node, `failures`, `daemon` events. */
+export function needsHa(s: Pick<Scenario, 'nodes' | 'failures' | 'events'>): boolean {
+  return s.nodes.some((n) => n.keepalived !== undefined || n.ldirectord !== undefined) || s.failures.length > 0 || s.events.some((e) => e.cmd.type === 'daemon');
+}
 
 export interface LabNode {
   name: string;
@@ -128,6 +161,7 @@ export class Lab {
       case 'shell':
         return this.shellRunner ? undefined : 'no shell in this lab';
       case 'daemon':
+        if (!ha) return 'no HA support in this lab (src/core/ha is not loaded)';
         return this.nodes.get(cmd.node)!.host ? undefined : `${cmd.node} runs no daemons`;
     }
   }
@@ -171,7 +205,7 @@ export class Lab {
         this.shellRunner!(cmd.node, cmd.line);
         return;
       case 'daemon': {
-        const r = daemonAction(this, cmd.node, cmd.daemon, cmd.action, cmd.config);
+        const r = ha!.daemon(this, cmd.node, cmd.daemon, cmd.action, cmd.config);
         if (!r.ok) this.ctl(cmd.node, cmd.daemon, `${cmd.daemon} ${cmd.action} failed: ${r.errors.join('; ')}`);
         return;
       }
@@ -208,7 +242,8 @@ export class Lab {
       this.world.engine.at(parseDuration(e.at), () => this.apply(e.cmd));
     }
     // keepalived / ldirectord from the scenario, and failures drawn from MTBF/MTTR (src/core/ha).
-    attachHa(this);
+    if (ha) ha.attach(this);
+    else if (needsHa(s)) throw new Error('this scenario uses keepalived, ldirectord or failures: load src/core/ha first (it registers itself with useHa)');
   }
 
   private buildNode(spec: NodeSpec, idx: number): void {
@@ -267,7 +302,11 @@ export class Lab {
       hostPowerMachine.provide({
         actions: {
           'cut power': () => {
-            haPowerLost(this, spec.name);
+            // The daemons die without a word; the kernel's sync daemons go with them.
+            ha?.powerLost(this, spec.name);
+            const ipvs = node.ipvs;
+            if (ipvs?.syncDaemons.master) delete ipvs.syncDaemons.master;
+            if (ipvs?.syncDaemons.backup) delete ipvs.syncDaemons.backup;
             h.powerOff();
             node.service?.send({ type: 'crash' });
             node.ipvs?.powerLost();
@@ -275,7 +314,7 @@ export class Lab {
           'network up': () => {
             h.powerOn();
             node.service?.send({ type: 'boot' });
-            haBoot(this, spec.name);
+            ha?.boot(this, spec.name);
           },
         },
       }),

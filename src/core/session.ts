@@ -6,9 +6,15 @@
  *
  * The core knows nothing of the viewers: they call apply / terminal / advance / seek and
  * subscribe to `onReset` to re-attach to the new Lab after a seek.
+ *
+ * The shell is not imported here: the session is given a factory, or uses the one
+ * registered with `useShell` (shell/provide.ts), and makes the shell on first use. A
+ * session without a shell runs any lab whose scenario has no `shell` events; its
+ * `shell`/`terminal` throw and `shell` commands are refused (`needsShell` tells ahead).
  */
 import { Lab, type ApplyResult } from './lab';
-import { Shell, type ShellResult } from './shell/shell';
+import type { Shell, ShellResult } from './shell/shell';
+import { defaultShell, type ShellFactory } from './shell/provide';
 import { validateScenario, type LabCommand, type Scenario } from './scenario/schema';
 import type { Micros } from './sim/engine';
 
@@ -21,26 +27,59 @@ export interface SessionState {
   now: Micros;
 }
 
+export interface SessionOptions {
+  /** Makes the terminal's shell on each (re)built lab; default: the one registered with `useShell`. */
+  shell?: ShellFactory;
+}
+
+/** Whether running this scenario and log needs the shell: `shell` events or commands, terminal lines. */
+export function needsShell(scenario: Pick<Scenario, 'events'>, log: readonly LogEntry[] = []): boolean {
+  return scenario.events.some((e) => e.cmd.type === 'shell') || log.some((e) => !('cmd' in e) || e.cmd.type === 'shell');
+}
+
 export class LabSession {
   lab!: Lab;
-  shell!: Shell;
   readonly scenario: Scenario;
   private entries: LogEntry[] = [];
   private resetListeners: ((lab: Lab) => void)[] = [];
+  private readonly shellFactory: ShellFactory | undefined;
+  private currentShell: Shell | undefined;
 
-  constructor(scenario: unknown) {
+  constructor(scenario: unknown, opts: SessionOptions = {}) {
     const v = validateScenario(scenario);
     if (!v.ok) throw new Error(v.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
     this.scenario = v.scenario;
+    this.shellFactory = opts.shell;
     this.rebuild();
   }
 
   /** Restore a saved or shared session; throws with a readable message if it is invalid. */
-  static restore(state: { scenario: unknown; log: readonly LogEntry[]; now: number }): LabSession {
-    const s = new LabSession(state.scenario);
+  static restore(state: { scenario: unknown; log: readonly LogEntry[]; now: number }, opts: SessionOptions = {}): LabSession {
+    const s = new LabSession(state.scenario, opts);
     s.entries = [...state.log].sort((a, b) => a.t - b.t);
     s.seek(state.now);
     return s;
+  }
+
+  /** Whether this session can have a shell now (given, registered, or already made). */
+  get hasShell(): boolean {
+    return this.currentShell !== undefined || (this.shellFactory ?? defaultShell()) !== undefined;
+  }
+
+  /** The terminal's shell on the current lab, made on first use; throws if there is none (see `hasShell`). */
+  get shell(): Shell {
+    const sh = this.shellIfAny();
+    if (!sh) throw new Error('this lab has no shell: pass { shell } to LabSession or register one with useShell (src/core/shell/provide.ts)');
+    return sh;
+  }
+
+  /** The shell, made now if it can be. It installs lab.shellRunner, which `shell` commands and scenario events run through. */
+  private shellIfAny(): Shell | undefined {
+    if (!this.currentShell) {
+      const make = this.shellFactory ?? defaultShell();
+      if (make) this.currentShell = make(this.lab);
+    }
+    return this.currentShell;
   }
 
   get log(): readonly LogEntry[] {
@@ -60,6 +99,7 @@ export class LabSession {
 
   /** A typed command from the UI, now. Refused commands change nothing and are not logged. */
   apply(cmd: LabCommand): ApplyResult {
+    if (cmd.type === 'shell') this.shellIfAny(); // none: the lab refuses it
     this.truncateFuture();
     const t = this.lab.now;
     const r = this.lab.apply(cmd);
@@ -69,10 +109,11 @@ export class LabSession {
 
   /** A line typed in the terminal (on whatever node the terminal is on). */
   terminal(input: string): ShellResult {
+    const shell = this.shell;
     this.truncateFuture();
     const t = this.lab.now;
     this.record({ t, term: input });
-    return this.shell.run(input);
+    return shell.run(input);
   }
 
   advance(us: Micros): void {
@@ -98,7 +139,9 @@ export class LabSession {
 
   private rebuild(): void {
     this.lab = Lab.of(this.scenario);
-    this.shell = new Shell(this.lab);
+    this.currentShell = undefined;
+    // Scenario `shell` events run from the event queue: the shell must be there from the start.
+    if (needsShell(this.scenario) && !this.shellIfAny()) throw new Error('this scenario runs shell lines (events): it needs a shell (pass { shell } to LabSession or register one with useShell)');
     this.replayed = 0;
     for (const f of this.resetListeners) f(this.lab);
   }
@@ -108,8 +151,11 @@ export class LabSession {
       const e = this.entries[this.replayed]!;
       if (e.t > target) break;
       this.lab.runUntil(e.t);
-      if ('cmd' in e) this.lab.apply(e.cmd);
-      else this.shell.run(e.term);
+      if (!('cmd' in e)) this.shell.run(e.term);
+      else {
+        if (e.cmd.type === 'shell') this.shellIfAny();
+        this.lab.apply(e.cmd);
+      }
       this.replayed++;
     }
     this.lab.runUntil(target);

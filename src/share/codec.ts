@@ -14,8 +14,9 @@ import { validateScenario } from '../core/scenario/schema';
 import type { SessionState } from '../core/session';
 import { ENVELOPE_VERSION, EnvelopeSchema, LIMITS, type Envelope } from './envelope';
 import { migrate, MIGRATIONS, type Migration } from './migrations';
+import { FRAGMENT_PREFIX } from './peek';
 
-export const FRAGMENT_PREFIX = 'lab=';
+export { FRAGMENT_PREFIX, isShareFragment } from './peek';
 
 export type ShareErrorCode = 'too-long' | 'corrupt' | 'too-big' | 'no-version' | 'newer-version' | 'invalid';
 
@@ -50,11 +51,6 @@ export function encodeEnvelope(env: Envelope & { cut?: true }): string {
   const { cut: _cut, ...data } = env;
   const bytes = new TextEncoder().encode(JSON.stringify(data));
   return FRAGMENT_PREFIX + toBase64Url(deflateSync(bytes, { level: 9 }));
-}
-
-/** Whether a location hash is meant for us (`#lab=…`); other fragments are left alone. */
-export function isShareFragment(hash: string): boolean {
-  return hash.replace(/^#/, '').startsWith(FRAGMENT_PREFIX);
 }
 
 export function decodeFragment(hash: string, migrations: Readonly<Record<number, Migration>> = MIGRATIONS): DecodeResult {

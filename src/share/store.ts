@@ -6,19 +6,12 @@
  */
 import { decodeFragment, encodeEnvelope, type DecodeResult } from './codec';
 import type { Envelope } from './envelope';
+import { STORE_KEY, storage } from './peek';
 
-export const STORE_KEY = 'lvs-lab:lab';
+export { STORE_KEY };
 const DEBOUNCE_MS = 1000;
 
 export type StoreLoad = { kind: 'empty' } | { kind: 'ok'; envelope: Envelope } | { kind: 'corrupt'; result: Extract<DecodeResult, { ok: false }> };
-
-function storage(): Storage | undefined {
-  try {
-    return globalThis.localStorage;
-  } catch {
-    return undefined;
-  }
-}
 
 export function loadStored(): StoreLoad {
   const s = storage();

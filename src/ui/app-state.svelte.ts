@@ -15,11 +15,34 @@ import { I18n } from './i18n/i18n.svelte';
 import type { Locale, MessageKey } from './i18n/translate';
 import { loadPrefs, savePrefs, type ColourMode, type PanelId, type Prefs } from './prefs';
 import { presetScenario, withClients, withKernel, withTrafficStyle, type Kernel, type PresetName, type TrafficStyle } from './scenario-edit';
-import { decodeFragment, encodeEnvelope, isShareFragment, toEnvelope, type ShareErrorCode } from '../share/codec';
-import { loadStored, Saver, saveNow } from '../share/store';
+import type { ShareErrorCode } from '../share/codec';
+import { hasStored, isShareFragment } from '../share/peek';
+import type { Saver } from '../share/store';
 import type { Envelope } from '../share/envelope';
 import { nearestSpeed } from './transport';
 import type { PacketColours } from './stage-binding.svelte';
+import { preloadShell } from './features';
+import type { CourseState } from './course/course.svelte';
+import type { Component } from 'svelte';
+import { parseLessonFragment, type LessonLink } from '../share/lesson-link';
+
+/** The share codec and the saved lab (fflate, valibot envelope): loaded when there is something to decode or encode. */
+interface Share {
+  codec: typeof import('../share/codec');
+  store: typeof import('../share/store');
+}
+let shareLoading: Promise<Share> | undefined;
+let shareLoaded: Share | undefined;
+
+function loadShare(): Promise<Share> {
+  return (shareLoading ??= Promise.all([import('../share/codec'), import('../share/store')]).then(
+    ([codec, store]) => (shareLoaded = { codec, store }),
+    (e: unknown) => {
+      shareLoading = undefined;
+      throw e;
+    },
+  ));
+}
 
 export interface Notice {
   id: number;
@@ -73,11 +96,16 @@ export class LabApp {
   ready = $state(false);
   /** What to light on the canvas (hovered table row, selected event): nodes and a connection's client end. */
   highlighted: { nodes: readonly string[]; conn?: string } = $state.raw({ nodes: [] });
+  /** The course (lessons, ./course), loaded on demand: undefined until first opened. */
+  course: CourseState | undefined = $state.raw(undefined);
+  /** The course pane is shown. */
+  courseOpen = $state(false);
+  coursePane: Component<{ app: LabApp; course: CourseState }> | undefined = $state.raw(undefined);
 
   private noticeId = 0;
   /** Reduced motion follows the system until the learner sets it here. */
   private motionChosen: boolean;
-  private readonly saver = new Saver();
+  private saver: Saver | undefined;
 
   constructor(
     private readonly env: PageEnv,
@@ -109,12 +137,12 @@ export class LabApp {
     const hash = this.env.hash();
     let env: Envelope | undefined;
     if (isShareFragment(hash)) {
-      const r = decodeFragment(hash);
+      const r = (await loadShare()).codec.decodeFragment(hash);
       this.env.clearHash();
       if (r.ok) env = r.envelope;
       else this.notify('error', SHARE_ERRORS[r.code], undefined, r.detail);
-    } else {
-      const s = loadStored();
+    } else if (hasStored()) {
+      const s = (await loadShare()).store.loadStored();
       if (s.kind === 'ok') env = s.envelope;
       else if (s.kind === 'corrupt') this.notify('info', 'store.corrupt', undefined, s.result.detail);
     }
@@ -131,6 +159,8 @@ export class LabApp {
     } else {
       this.ctl.play();
     }
+    const lesson = parseLessonFragment(hash);
+    if (lesson) await this.openCourse(lesson);
     this.ready = true;
   }
 
@@ -142,6 +172,7 @@ export class LabApp {
 
   /** NAT / DR / TUN: a new session on that preset (keeping kernel and traffic options). */
   setMode(mode: PresetName): void {
+    this.course?.leave(); // the mode buttons are the free lab's
     const cur = this.ctl.session.scenario;
     let s: ScenarioInput = withKernel(presetScenario(mode), cur.kernel);
     if (cur.traffic) {
@@ -156,6 +187,10 @@ export class LabApp {
   }
 
   private async rebuildWith(change: (s: ScenarioInput) => ScenarioInput): Promise<void> {
+    if (this.course?.active) {
+      this.courseOpen = true; // where the message shows
+      return this.course.say('info', 'lesson.noRebuild');
+    }
     const next = change(this.ctl.session.scenario as ScenarioInput);
     const r = await this.ctl.rebuild(next);
     if (!r.complete) this.notify('info', 'share.partial', { t: (r.reached / 1e6).toFixed(1) });
@@ -175,41 +210,90 @@ export class LabApp {
 
   /** Back to the preset as it ships (the log is dropped). */
   resetLab(): void {
+    if (this.course?.active) return this.course.restartStep();
     this.setMode(this.ctl.preset ?? 'dr');
   }
 
   // ------------------------------------------------------------------ share and save
 
-  envelope(): Envelope & { cut?: true } {
-    return toEnvelope(this.ctl.session.toState(), this.ctl.preset);
+  private envelope(share: Share): Envelope & { cut?: true } {
+    return share.codec.toEnvelope(this.ctl.session.toState(), this.ctl.preset);
   }
 
-  linkNow(): string {
-    return this.env.href(encodeEnvelope(this.envelope()));
+  async linkNow(): Promise<string> {
+    const share = await loadShare();
+    return this.env.href(share.codec.encodeEnvelope(this.envelope(share)));
   }
 
   async copyLink(): Promise<void> {
-    const env = this.envelope();
-    const link = this.env.href(encodeEnvelope(env));
+    const share = await loadShare();
+    const env = this.envelope(share);
+    const link = this.env.href(share.codec.encodeEnvelope(env));
     if (env.cut) this.notify('info', 'share.cut', { t: (env.now / 1e6).toFixed(1) });
     this.shareLink = link;
     this.shareStatus = (await this.env.copy(link)) ? 'copied' : 'manual';
   }
 
   scheduleSave(): void {
-    this.saver.schedule(() => this.envelope());
+    if (this.course?.active) return; // a lesson's lab is not the free lab
+    loadShare().then(
+      (share) => (this.saver ??= new share.store.Saver()).schedule(() => this.envelope(share)),
+      () => undefined, // saving is best effort, as when storage is unavailable
+    );
   }
 
-  /** Save at once (page hide / unload). */
+  /**
+   * Save at once (page hide / unload). Before the codec has loaded (it is fetched right
+   * after the first frame, and by the first change) there is nothing the learner did to save.
+   */
   saveNow(): void {
-    this.saver.flush();
-    saveNow(this.envelope());
+    if (this.course?.active) return;
+    const share = shareLoaded;
+    if (!share) return;
+    this.saver?.flush();
+    share.store.saveNow(this.envelope(share));
+  }
+
+  /** After the first frame: fetch in the background what the next clicks want (the shell, the share codec). */
+  preload(): void {
+    preloadShell();
+    void loadShare().catch(() => undefined);
+    void this.events.loadInspector().catch(() => undefined);
+  }
+
+  // ------------------------------------------------------------------ course
+
+  /** Show the course pane, loading the course (./course/attach.ts) the first time; with a link, open that lesson and step. */
+  async openCourse(link?: LessonLink): Promise<void> {
+    try {
+      if (!this.course) {
+        const a = (await import('./course/attach')).attachCourse(this);
+        this.course ??= a.course;
+        this.coursePane = a.pane;
+      }
+      this.courseOpen = true;
+      await (link ? this.course.follow(link) : this.course.load());
+    } catch (e) {
+      this.notify('error', 'course.failed', undefined, e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  toggleCourse(): void {
+    if (this.courseOpen) this.courseOpen = false;
+    else void this.openCourse();
+  }
+
+  /** The address changed inside the page (a `#lesson=…` link was followed). */
+  followHash(): void {
+    const link = parseLessonFragment(this.env.hash());
+    if (link) void this.openCourse(link);
   }
 
   // ------------------------------------------------------------------ preferences
 
-  setLocale(l: Locale): void {
-    this.i18n.locale = l;
+  /** Switch language once its catalog is here (loaded on first use). */
+  async setLocale(l: Locale): Promise<void> {
+    await this.i18n.use(l);
     this.savePrefs();
   }
 

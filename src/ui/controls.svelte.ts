@@ -7,6 +7,7 @@
 import type { LabController } from './lab-controller.svelte';
 import { destView, directorOf, editDestLine, editServiceLine, flagsFor, serviceConfig, type DestView, type SchedFlag, type ServiceConfig } from './ipvs-config';
 import { topState } from './statechart-model';
+import { withShell } from './features';
 import type { Kernel, TrafficStyle } from './scenario-edit';
 
 export interface ServerView {
@@ -89,16 +90,21 @@ export class Controls {
 
   // ------------------------------------------------------------------ IPVS (as ipvsadm lines)
 
-  private ipvsadm(line: string): void {
-    const d = directorOf(this.ctl.lab);
-    if (!d) return;
-    this.ctl.apply({ type: 'shell', node: d, line }, line);
+  /**
+   * Sent as a `shell` command once the shell is loaded (usually it already is: features.ts);
+   * the line is made then, from the service as it is by then.
+   */
+  private ipvsadm(lineOf: (c: ServiceConfig) => string | undefined): void {
+    withShell(() => {
+      const d = directorOf(this.ctl.lab);
+      const c = this.service;
+      const line = c && lineOf(c);
+      if (d && line) this.ctl.apply({ type: 'shell', node: d, line }, line);
+    });
   }
 
   private editService(change: (c: ServiceConfig) => ServiceConfig): void {
-    const c = this.service;
-    if (!c) return;
-    this.ipvsadm(editServiceLine(change(c)));
+    this.ipvsadm((c) => editServiceLine(change(c)));
   }
 
   setScheduler(sched: string): void {
@@ -121,9 +127,8 @@ export class Controls {
   setWeight(dest: DestView, weight: number): void {
     const { [dest.ip]: _gone, ...rest } = this.draft;
     this.draft = rest;
-    const c = this.service;
-    if (!c || weight === dest.weight) return;
-    this.ipvsadm(editDestLine(c, dest, weight));
+    if (weight === dest.weight) return;
+    this.ipvsadm((c) => editDestLine(c, dest, weight));
   }
 
   // ------------------------------------------------------------------ lab commands

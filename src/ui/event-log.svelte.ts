@@ -10,7 +10,7 @@
 import type { TraceEvent } from '../core/sim/trace';
 import type { LabController } from './lab-controller.svelte';
 import { isListed, kindOf, nodesOf, CONTROL_KINDS, EVENT_KINDS, type EventKind, type ListedEvent } from './event-format';
-import { inspect, type Inspection, type Names } from './inspector';
+import type { Inspection, Names } from './inspector';
 import { ip } from '../core/net/addr';
 import { nodeOfAddress } from './ipvs-config';
 
@@ -106,14 +106,26 @@ export class EventLog {
     return this.evs[seq - this.first];
   }
 
+  /** inspector.ts, loaded when an event is first selected (or in the background: `loadInspector`). */
+  private inspect: typeof import('./inspector').inspect | undefined = $state.raw(undefined);
+
+  loadInspector(): Promise<void> {
+    return import('./inspector').then((m) => void (this.inspect = m.inspect));
+  }
+
+  /** An event is selected and the Inspector's code is on its way. */
+  get inspecting(): boolean {
+    return this.selected !== undefined && !this.inspect;
+  }
+
   /** The Inspector's view of the selected event. */
   get inspection(): Inspection | undefined {
     void this.ctl.generation;
     const seq = this.selected;
-    if (seq === undefined) return undefined;
+    if (seq === undefined || !this.inspect) return undefined;
     const idx = seq - this.first;
     if (idx < 0 || idx >= this.evs.length) return undefined;
-    return inspect(this.evs, idx, this.names());
+    return this.inspect(this.evs, idx, this.names());
   }
 
   private names(): Names {
@@ -150,6 +162,7 @@ export class EventLog {
   select(seq: number | undefined): void {
     this.selected = seq;
     if (seq !== undefined) this.follow = false;
+    if (seq !== undefined && !this.inspect) void this.loadInspector();
   }
 
   /** Keyboard in the list: move the selection among the visible rows; returns the new index. */

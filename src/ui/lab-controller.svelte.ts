@@ -16,6 +16,7 @@ import type { Lab } from '../core/lab';
 import type { LabCommand, ScenarioInput } from '../core/scenario/schema';
 import { previousTime, simDelta, DEFAULT_SPEED } from './transport';
 import { presetOf, type PresetName } from './scenario-edit';
+import { loadFor } from './features';
 
 /** What the canvas may offer; every member optional until the stage grows it. */
 export interface StageTransport {
@@ -80,6 +81,11 @@ export class LabController {
   eventTimes: () => readonly number[] = () => [];
   /** Called after anything the learner did (for saving). */
   onChange: (() => void) | undefined;
+  /**
+   * Runs terminal lines instead of `session.terminal` (an open lesson routes them through
+   * its LessonRun, so the step's goal sees them). Cleared by `setSession`.
+   */
+  lineRunner: ((line: string) => { output: string; exit: number }) | undefined;
 
   constructor(session: LabSession, preset?: PresetName) {
     this.setSession(session, preset);
@@ -118,6 +124,7 @@ export class LabController {
     this.unTime = undefined;
     this.stage = undefined;
     this.unReset?.();
+    this.lineRunner = undefined;
     this.session = session;
     this.preset = preset ?? presetOf(session.scenario);
     this.unReset = session.onReset((lab) => this.rewatch(lab));
@@ -130,9 +137,11 @@ export class LabController {
 
   /**
    * A new session from a scenario and log, replayed to `now` in slices so the page stays
-   * responsive; stops early (and says where) if the replay takes too long.
+   * responsive; stops early (and says where) if the replay takes too long. The shell or HA
+   * are loaded first if the scenario or log needs them (features.ts).
    */
   async load(scenario: unknown, log: readonly LogEntry[], now: number, preset?: PresetName): Promise<{ reached: number; complete: boolean }> {
+    await loadFor(scenario, log);
     const session = LabSession.restore({ scenario, log, now: 0 });
     this.setSession(session, preset);
     return this.replayTo(now);
@@ -280,9 +289,9 @@ export class LabController {
     return rec;
   }
 
-  /** A line typed in the terminal. */
+  /** A line typed in the terminal (through `lineRunner` when one is set). */
   terminal(line: string): { output: string; exit: number } {
-    const r = this.session.terminal(line);
+    const r = this.lineRunner ? this.lineRunner(line) : this.session.terminal(line);
     this.sync();
     this.onChange?.();
     return r;

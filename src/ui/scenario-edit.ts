@@ -4,7 +4,7 @@
  * scenario (the lab is then rebuilt and the learner's log replayed on it). Pure.
  */
 import type { ScenarioInput } from '../core/scenario/schema';
-import { PRESETS } from '../core/scenario/presets';
+import { drPreset, natPreset, tunPreset } from '../core/scenario/classic-presets';
 
 export type PresetName = 'dr' | 'nat' | 'tun';
 export const PRESET_NAMES: readonly PresetName[] = ['nat', 'dr', 'tun'];
@@ -21,8 +21,10 @@ export function isPresetName(x: unknown): x is PresetName {
   return x === 'dr' || x === 'nat' || x === 'tun';
 }
 
+const PRESETS: Record<PresetName, () => ScenarioInput> = { dr: drPreset, nat: natPreset, tun: tunPreset };
+
 export function presetScenario(name: PresetName): ScenarioInput {
-  return PRESETS[name]!();
+  return PRESETS[name]();
 }
 
 export function withKernel(s: ScenarioInput, kernel: Kernel): ScenarioInput {

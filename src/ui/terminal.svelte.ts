@@ -2,41 +2,56 @@
  * The Terminal panel's state: a readline-like editor (line-editor.ts) on the session's
  * shell. Every line goes through `session.terminal` (logged, replayed, shared); the prompt,
  * history and completions come from the shell itself. The xterm glue only passes keys in
- * and text out (`attach`).
+ * and text out (`attach`). The shell is loaded on demand (features.ts): the panel loads it
+ * before it opens, and until then nothing here touches it.
  */
 import type { LabController } from './lab-controller.svelte';
 import { LineEditor, terminalSafe } from './line-editor';
+import type { Shell } from '../core/shell/shell';
 
 export class TerminalState {
   readonly editor: LineEditor;
   /** Where text goes; set by the xterm component while it is mounted. */
   private sink: ((text: string) => void) | undefined;
   private pending = '';
+  /** The shell whose background output (nc, tcpdump &) comes here. */
+  private hooked: Shell | undefined;
   /** Lines run from this panel (for tests and the "last command" hint). */
   lastOutput = $state('');
 
   constructor(private readonly ctl: LabController) {
     this.editor = new LineEditor({
-      history: () => this.ctl.session.shell.history(),
-      complete: (line) => this.ctl.session.shell.complete(line),
+      history: () => this.shell.history(),
+      complete: (line) => this.shell.complete(line),
     });
     ctl.watchLab((_lab, session) => {
-      const shell = session.shell;
-      shell.onAsyncOutput = (t) => this.write(terminalSafe(t));
-      return () => {
-        if (shell.onAsyncOutput) shell.onAsyncOutput = undefined;
-      };
+      if (session.hasShell) this.hook(session.shell);
+      return () => this.hook(undefined);
     });
+  }
+
+  private hook(shell: Shell | undefined): void {
+    if (this.hooked === shell) return;
+    if (this.hooked?.onAsyncOutput) this.hooked.onAsyncOutput = undefined;
+    this.hooked = shell;
+    if (shell) shell.onAsyncOutput = (t) => this.write(terminalSafe(t));
+  }
+
+  /** The session's shell, hooked for background output (it may have been loaded since the lab was built). */
+  private get shell(): Shell {
+    const sh = this.ctl.session.shell;
+    this.hook(sh);
+    return sh;
   }
 
   get prompt(): string {
     void this.ctl.version;
-    return this.ctl.session.shell.prompt;
+    return this.shell.prompt;
   }
 
   get node(): string {
     void this.ctl.version;
-    return this.ctl.session.shell.node;
+    return this.shell.node;
   }
 
   attach(sink: ((text: string) => void) | undefined): void {
@@ -54,7 +69,7 @@ export class TerminalState {
 
   /** The first prompt. */
   start(banner: string): void {
-    this.write(terminalSafe(banner + '\n') + this.ctl.session.shell.prompt + this.editor.line);
+    this.write(terminalSafe(banner + '\n') + this.shell.prompt + this.editor.line);
   }
 
   /** Keys or pasted text from xterm. */
@@ -69,13 +84,13 @@ export class TerminalState {
           this.run(r.line);
           break;
         case 'cancel':
-          this.write(terminalSafe(this.ctl.session.shell.cancel().output) + this.ctl.session.shell.prompt);
+          this.write(terminalSafe(this.shell.cancel().output) + this.shell.prompt);
           break;
         case 'clear':
-          this.write('\x1b[2J\x1b[H' + this.ctl.session.shell.prompt + this.editor.line);
+          this.write('\x1b[2J\x1b[H' + this.shell.prompt + this.editor.line);
           break;
         case 'list':
-          this.write('\r\n' + terminalSafe(r.items.join('  ')) + '\r\n' + this.ctl.session.shell.prompt + this.editor.line);
+          this.write('\r\n' + terminalSafe(r.items.join('  ')) + '\r\n' + this.shell.prompt + this.editor.line);
           break;
       }
     }
@@ -85,7 +100,7 @@ export class TerminalState {
   run(line: string): void {
     const r = this.ctl.terminal(line);
     this.lastOutput = r.output;
-    this.write(terminalSafe(r.output) + this.ctl.session.shell.prompt);
+    this.write(terminalSafe(r.output) + this.shell.prompt);
   }
 
   /** Type and run a line, echoing it after the prompt. */

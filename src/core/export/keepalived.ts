@@ -18,16 +18,14 @@
 import type { Lab } from '../lab';
 import type { Service } from '../ipvs/service';
 import type { Dest } from '../ipvs/dest';
-import { IP_VS_SVC_F_ONEPACKET, IP_VS_SVC_F_PERSISTENT, IP_VS_SVC_F_SCHED1, IP_VS_SVC_F_SCHED2, IP_VS_SVC_F_SCHED3 } from '../ipvs/service';
+import { IP_VS_SVC_F_ONEPACKET, IP_VS_SVC_F_PERSISTENT, schedFlagNames } from '../ipvs/service';
 import { ipStr, type Ip } from '../net/addr';
-import { addrOn, daemonConfig, directors, fwmarkVips, modeOf, nodeOwning, subnetAddr, svcLabel, virtualServices, webAt, type Director, type ExportFile } from './lab-facts';
+import { methodOf, TUN_CSUM, TUN_TYPES } from '../ha/keepalived/conf-lvs';
+import { addrOn, daemonConfig, directors, fwmarkVips, nodeOwning, subnetAddr, svcLabel, virtualServices, webAt, type Director, type ExportFile } from './lab-facts';
 
 /** Health-check timing written into every virtual server (ha.md §5's example). */
 export const CHECK = { delayLoop: 6, connectTimeout: 3, retry: 2, delayBeforeRetry: 2 } as const;
 export const VRRP = { instance: 'VI_1', routerId: 51, masterPriority: 150, backupPriority: 100, advertInt: 1 } as const;
-
-const TUN_TYPES = ['ipip', 'gue', 'gre'];
-const TUN_CSUM = ['nocsum', 'csum', 'remcsum'];
 
 export function exportKeepalived(lab: Lab): ExportFile[] {
   const all = directors(lab);
@@ -123,28 +121,19 @@ function vrrpInstance(lab: Lab, all: Director[], index: number): string[] {
 
 /** lb_kind's argument for a dest: NAT, DR, TUN (with its encapsulation unless ipip). */
 function method(dest: Dest): string {
-  const mode = modeOf(dest.fwd);
+  const mode = methodOf(dest.fwd);
   if (mode !== 'TUN' || dest.tunType === 0) return mode;
   const type = TUN_TYPES[dest.tunType] ?? 'ipip';
   const port = dest.tunType === 1 ? ` port ${dest.tunPort}` : '';
   return `TUN type ${type}${port} ${TUN_CSUM[dest.tunFlags] ?? 'nocsum'}`;
 }
 
-/** The scheduler flags as keepalived names them (sh-/mh- names for those schedulers). */
-function schedFlags(svc: Service): string[] {
-  const f: string[] = [];
-  const s = svc.schedName;
-  if (svc.flags & IP_VS_SVC_F_SCHED1) f.push(s === 'sh' ? 'sh-fallback' : s === 'mh' ? 'mh-fallback' : 'flag-1');
-  if (svc.flags & IP_VS_SVC_F_SCHED2) f.push(s === 'sh' ? 'sh-port' : s === 'mh' ? 'mh-port' : 'flag-2');
-  if (svc.flags & IP_VS_SVC_F_SCHED3) f.push('flag-3');
-  return f;
-}
-
 function virtualServer(lab: Lab, d: Director, svc: Service, dests: Dest[]): string[] {
   const head = svc.fwmark ? `virtual_server fwmark ${svc.fwmark} {` : `virtual_server ${ipStr(svc.vip)} ${svc.port} {`;
   const kind = method(dests[0]!);
   const out = [head, `    delay_loop ${CHECK.delayLoop}`, `    lb_algo ${svc.schedName}`, `    lb_kind ${kind}`];
-  for (const f of schedFlags(svc)) out.push(`    ${f}`);
+  // keepalived takes ipvsadm's -b names as keywords.
+  for (const f of schedFlagNames(svc.schedName, svc.flags)) out.push(`    ${f}`);
   if (svc.flags & IP_VS_SVC_F_ONEPACKET) out.push('    ops');
   if (svc.flags & IP_VS_SVC_F_PERSISTENT) {
     out.push(`    persistence_timeout ${svc.timeout}`);

@@ -9,7 +9,8 @@ import type { Host } from '../host/host';
 import type { IfAddr, Iface } from '../host/iface';
 import type { Ipvs } from '../ipvs/ipvs';
 import type { Service } from '../ipvs/service';
-import type { Dest, FwdMethod } from '../ipvs/dest';
+import type { Dest } from '../ipvs/dest';
+import { methodOf, type LvsMethod } from '../ha/keepalived/conf-lvs';
 import { inPrefix, ipStr, type Ip } from '../net/addr';
 import type { IpvsadmEnv } from '../shell/ipvsadm/index';
 import { haNode } from '../ha/ha';
@@ -37,13 +38,6 @@ export function directors(lab: Lab): Director[] {
 /** What the ipvsadm emulation needs to run against a director. */
 export function ipvsadmEnv(ipvs: Ipvs): IpvsadmEnv {
   return { ipvs, ifaceMtu: (name) => ipvs.host.iface(name)?.mtu };
-}
-
-/** The three methods a real machine is set up for; 'local' dests are DR to the director itself. */
-export type LvsMode = 'NAT' | 'DR' | 'TUN';
-
-export function modeOf(fwd: FwdMethod): LvsMode {
-  return fwd === 'masq' ? 'NAT' : fwd === 'tunnel' ? 'TUN' : 'DR';
 }
 
 /** Services sorted as `ipvsadm -S` lists them (fwmark last, then protocol, address, port), dests by address and port. */
@@ -103,7 +97,7 @@ export interface RsRole {
   director: Director;
   svc: Service;
   dest: Dest;
-  mode: LvsMode;
+  mode: LvsMethod;
   /** The addresses clients reach the service at (the VIP, or a fwmark service's marked /32s). */
   vips: Ip[];
 }
@@ -118,7 +112,7 @@ export function realServers(lab: Lab): { node: LabNode; host: Host; roles: RsRol
         if (!n) continue;
         const vips = svc.fwmark ? fwmarkVips(director.ipvs, svc.fwmark) : [svc.vip];
         const roles = byNode.get(n.name) ?? [];
-        roles.push({ director, svc, dest, mode: modeOf(dest.fwd), vips });
+        roles.push({ director, svc, dest, mode: methodOf(dest.fwd), vips });
         byNode.set(n.name, roles);
       }
     }

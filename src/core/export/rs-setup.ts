@@ -18,10 +18,11 @@
 import type { Lab } from '../lab';
 import type { Host } from '../host/host';
 import { ipStr, type Ip } from '../net/addr';
-import { addrOn, directors, realServers, subnetAddr, svcLabel, vrrpAddrs, type ExportFile, type LvsMode, type RsRole } from './lab-facts';
+import { addrOn, directors, realServers, subnetAddr, svcLabel, vrrpAddrs, type ExportFile, type RsRole } from './lab-facts';
+import type { LvsMethod } from '../ha/keepalived/conf-lvs';
 
 const ARP = ['sysctl -w net.ipv4.conf.all.arp_ignore=1', 'sysctl -w net.ipv4.conf.all.arp_announce=2'];
-const MODE_ORDER: readonly LvsMode[] = ['DR', 'TUN', 'NAT'];
+const MODE_ORDER: readonly LvsMethod[] = ['DR', 'TUN', 'NAT'];
 
 /** One script per real server, in scenario order. */
 export function exportRsSetup(lab: Lab): ExportFile[] {

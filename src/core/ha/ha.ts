@@ -5,8 +5,11 @@
  *
  * The API the shell's systemctl uses: startKeepalived / stopKeepalived / reloadKeepalived,
  * the ldirectord equivalents, and daemonStatus.
+ *
+ * Importing this module registers it with the lab (`useHa`, at the bottom): the shell and
+ * the HA presets import it, so does any Node entry point that runs HA scenarios.
  */
-import type { Lab, LabNode } from '../lab';
+import { useHa, type HaSupport, type Lab, type LabNode } from '../lab';
 import { Ipvs } from '../ipvs/ipvs';
 import { Keepalived, type DaemonResult } from './keepalived/keepalived';
 import { Ldirectord } from './ldirectord/ldirectord';
@@ -147,16 +150,11 @@ export function daemonAction(lab: Lab, node: string, unit: HaUnit, action: HaAct
   }
 }
 
-/** Power cut: the daemons die without a word; the kernel's sync daemons go with them. */
+/** Power cut: the daemons die without a word (the lab then stops the kernel's sync daemons). */
 export function haPowerLost(lab: Lab, node: string): void {
   const h = registry.get(lab)?.get(node);
   h?.keepalived?.kill(true);
   h?.ldirectord?.kill(true);
-  const ipvs = lab.nodes.get(node)?.ipvs;
-  if (ipvs) {
-    if (ipvs.syncDaemons.master) delete ipvs.syncDaemons.master;
-    if (ipvs.syncDaemons.backup) delete ipvs.syncDaemons.backup;
-  }
 }
 
 /**
@@ -207,3 +205,9 @@ export function haConfigFiles(lab: Lab, node: string): { path: string; text: str
   if (l !== undefined) out.push({ path: '/etc/ha.d/ldirectord.cf', text: l });
   return out;
 }
+
+/** What the lab calls (lab.ts knows HA only through this). */
+export const HA_SUPPORT: HaSupport = { attach: attachHa, boot: haBoot, powerLost: haPowerLost, daemon: daemonAction };
+
+// Loading this module plugs HA into every lab built from now on.
+useHa(HA_SUPPORT);

@@ -6,7 +6,7 @@
  * Changes go through `lab.apply({type:'daemon'})`, so they are logged and replayable.
  */
 import type { Lab } from '../lab';
-import { civil, labUnix, p2 } from '../shell/commands/util';
+import { civil, labUnix, p2, systemdTimespan, systemdTimestamp } from '../shell/commands/util';
 import { daemonStatus, haNode, type HaUnit } from './ha';
 
 export const HA_UNITS: Readonly<Record<string, HaUnit>> = {
@@ -42,23 +42,11 @@ export interface HaSystemctlIo {
   err(text: string): void;
 }
 
-function stamp(us: number): string {
-  const c = civil(labUnix(us));
-  return `${c.wd} ${c.y}-${p2(c.mo)}-${p2(c.d)} ${p2(c.h)}:${p2(c.mi)}:${p2(c.s)} UTC`;
-}
-
 function journalStamp(us: number): string {
   const c = civil(labUnix(us));
   return `${c.mon} ${p2(c.d)} ${p2(c.h)}:${p2(c.mi)}:${p2(c.s)}`;
 }
 
-function ago(us: number): string {
-  const s = Math.floor(us / 1e6);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}min${s % 60 ? ` ${s % 60}s` : ''}`;
-  return `${Math.floor(m / 60)}h${m % 60 ? ` ${m % 60}min` : ''}`;
-}
 
 /** Run one verb on one of our units; returns the exit status. */
 export function haSystemctl(io: HaSystemctlIo, verb: string, unitName: string): number {
@@ -127,10 +115,10 @@ function status(io: HaSystemctlIo, unit: HaUnit): string {
   const svc = `${unit}.service`;
   let s = `${st.active ? '●' : '○'} ${svc} - ${DESCRIPTION[unit]}\n`;
   s += `     Loaded: loaded (/lib/systemd/system/${svc}; ${st.enabled ? 'enabled' : 'disabled'}; preset: enabled)\n`;
-  if (st.active) s += `     Active: active (running) since ${stamp(st.since)}; ${ago(now - st.since)} ago\n`;
+  if (st.active) s += `     Active: active (running) since ${systemdTimestamp(st.since)}; ${systemdTimespan(now - st.since)} ago\n`;
   else if (st.pid === 0 && io.read(CONFIG_PATH[unit]) === undefined) {
-    s += `     Active: inactive (dead)\n  Condition: start condition failed at ${stamp(now)}; ${ago(0)} ago\n             └─ ConditionFileNotEmpty=${CONFIG_PATH[unit]} was not met\n`;
-  } else s += `     Active: inactive (dead)${st.pid ? ` since ${stamp(st.since)}; ${ago(now - st.since)} ago` : ''}\n`;
+    s += `     Active: inactive (dead)\n  Condition: start condition failed at ${systemdTimestamp(now)}; ${systemdTimespan(0)} ago\n             └─ ConditionFileNotEmpty=${CONFIG_PATH[unit]} was not met\n`;
+  } else s += `     Active: inactive (dead)${st.pid ? ` since ${systemdTimestamp(st.since)}; ${systemdTimespan(now - st.since)} ago` : ''}\n`;
   DOCS[unit].forEach((d, i) => (s += `${i === 0 ? '       Docs: ' : '             '}${d}\n`));
   if (st.active) {
     const procs = unit === 'keepalived' ? [st.pid, st.pid + 1, st.pid + 2] : [st.pid];

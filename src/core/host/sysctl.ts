@@ -27,6 +27,9 @@ const GLOBAL_DEFAULTS: Record<string, number> = {
   'net.ipv4.tcp_syn_retries': 6,
   'net.ipv4.tcp_synack_retries': 5,
   'net.ipv4.tcp_fin_timeout': 60,
+  'net.ipv4.tcp_timestamps': 1,
+  'net.ipv4.tcp_sack': 1,
+  'net.ipv4.tcp_window_scaling': 1,
   'net.ipv4.icmp_ratelimit': 1000,
   'net.ipv4.neigh.default.base_reachable_time_ms': 30000,
   'net.ipv4.neigh.default.delay_first_probe_time': 5,
@@ -49,6 +52,9 @@ export class Sysctl {
 
   constructor() {
     for (const [k, v] of Object.entries(GLOBAL_DEFAULTS)) this.values.set(k, v);
+    // proc_dou8vec_minmax: tcp_timestamps 0..2 (2: timestamps without the random offset).
+    this.validators.set('net.ipv4.tcp_timestamps', (v) => v >= 0 && v <= 2);
+    for (const k of ['net.ipv4.tcp_sack', 'net.ipv4.tcp_window_scaling']) this.validators.set(k, (v) => v >= 0 && v <= 255);
     for (const scope of ['all', 'default']) this.addConf(scope);
   }
 

@@ -4,9 +4,18 @@
  * SYN / SYN-ACK retransmission with exponential back-off (tcp_syn_retries=6 gives the
  * 127 s connect timeout), ICMP errors that abort a connect, and data retransmission.
  *
- * Simplified (said in the UI too): no congestion control or window scaling, every
- * in-order segment is ACKed at once (Linux quick-ack mode early in a connection does the
- * same), out-of-order segments are dropped and recovered by go-back-N retransmission.
+ * Options as Linux 6.x writes them: a SYN carries `mss 1460,sackOK,TS val V ecr 0,nop,
+ * wscale 7` (a 60-byte IP packet), a SYN-ACK answers with the options the SYN offered, and
+ * once timestamps are agreed every later segment carries `nop,nop,TS val V ecr E` (a pure
+ * ACK is 52 bytes). TS val is the host's millisecond clock plus a per-connection offset
+ * (tcp_time_stamp in ms since 4.13, secure_tcp_ts_off); ecr echoes the peer's last TS val.
+ * `net.ipv4.tcp_timestamps`, `tcp_sack` and `tcp_window_scaling` turn each option off.
+ *
+ * Simplified (said in the UI too): no congestion control and a fixed receive window (the
+ * initial one: 64240 when connecting, 65160 when accepting, sent scaled by 2^7 after the
+ * handshake, e.g. `win 502`), SACK is agreed but no SACK blocks are sent, every in-order
+ * segment is ACKed at once (Linux quick-ack mode early in a connection does the same),
+ * out-of-order segments are dropped and recovered by go-back-N retransmission.
  */
 import type { Ip } from '../net/addr';
 import { ipStr } from '../net/addr';
@@ -65,9 +74,17 @@ const TIME_WAIT_US = 60_000_000;
 const RTO_INIT_US = 1_000_000;
 const RTO_MIN_US = 200_000;
 const RTO_MAX_US = 120_000_000;
+/**
+ * Initial receive windows (tcp_select_initial_window: 65536 of space rounded down to a
+ * multiple of the MSS): 44 × 1460 when connecting; 45 × 1448 when accepting, where the
+ * peer's timestamps are already known to take 12 bytes of each segment.
+ */
 const WIN_SYN = 64240;
 const WIN_SYNACK = 65160;
-const WIN = 64240;
+/** The window scale Linux offers with the default tcp_rmem (max 6 MiB: 6 MiB >> 7 fits in 16 bits). */
+export const RCV_WSCALE = 7;
+/** TCPOLEN_TSTAMP_ALIGNED: what timestamps take from every segment's payload room. */
+const TS_ALIGNED = 12;
 
 const u32 = (n: number) => n >>> 0;
 /**
@@ -78,6 +95,21 @@ const u32 = (n: number) => n >>> 0;
 const i32 = (n: number) => n | 0;
 /** a < b in sequence space. */
 const before = (a: number, b: number) => ((a - b) | 0) < 0;
+
+/** A 32-bit mix (murmur3's finaliser): the per-connection TS offset from the ISN's randomness. */
+function mix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Option bits of a socket: offered in our SYN, then what both sides agreed. */
+const OPT_TS = 1;
+const OPT_SACK = 2;
+const OPT_WSCALE = 4;
 
 export class TcpSocket {
   state: TcpState;
@@ -100,6 +132,14 @@ export class TcpSocket {
   private finSent = false;
   private synSentAt = 0;
   private srtt = 0;
+  /** OPT_* bits: offered (SYN_SENT) or agreed (from the handshake on). */
+  private opts = 0;
+  /** Added to the millisecond clock for TS val (0 with tcp_timestamps=2). */
+  private tsOff = 0;
+  /** ts_recent: the peer's last TS val, echoed as TS ecr. */
+  private tsRecent = 0;
+  /** Our receive window as sent in the SYN / SYN-ACK, unscaled. */
+  private rcvWnd = WIN_SYN;
 
   constructor(
     readonly stack: TcpStack,
@@ -115,6 +155,37 @@ export class TcpSocket {
     this.iss = iss;
     this.sndUna = iss;
     this.sndNxt = iss;
+  }
+
+  /**
+   * Fix the options this socket offers (connect) or agrees to (accept, given the SYN),
+   * from the host's sysctls. Called before the SYN or SYN-ACK goes out.
+   */
+  initOptions(peerSyn?: Tcp): void {
+    const sc = this.stack.host.sysctl;
+    const tsMode = sc.get('net.ipv4.tcp_timestamps') ?? 1;
+    let o = 0;
+    if (tsMode !== 0 && (peerSyn === undefined || peerSyn.ts !== undefined)) o |= OPT_TS;
+    if ((sc.get('net.ipv4.tcp_sack') ?? 1) !== 0 && (peerSyn === undefined || peerSyn.sackOk === true)) o |= OPT_SACK;
+    if ((sc.get('net.ipv4.tcp_window_scaling') ?? 1) !== 0 && (peerSyn === undefined || peerSyn.wscale !== undefined)) o |= OPT_WSCALE;
+    this.opts = o;
+    this.tsOff = tsMode === 1 ? mix32(this.iss ^ 0x5bd1e995) : 0;
+    if (peerSyn !== undefined) {
+      this.rcvWnd = WIN_SYNACK;
+      if (peerSyn.ts !== undefined && o & OPT_TS) this.tsRecent = peerSyn.ts.val;
+      this.sndMss = Math.min(MSS, peerSyn.mss ?? MSS) - (o & OPT_TS ? TS_ALIGNED : 0);
+    }
+  }
+
+  /** Our TS val now: the host's millisecond clock plus this connection's offset. */
+  private tsVal(): number {
+    return (this.tsOff + Math.floor(this.stack.host.world.now / 1000)) >>> 0;
+  }
+
+  /** The window field after the handshake: the receive window, scaled down (rounded up, as tcp_select_window aligns it). */
+  private winField(): number {
+    if (this.opts & OPT_WSCALE) return Math.ceil(this.rcvWnd / (1 << RCV_WSCALE));
+    return Math.min(this.rcvWnd, 65535);
   }
 
 
@@ -176,6 +247,7 @@ export class TcpSocket {
   xmit(seg: Seg): void {
     const syn = (seg.flags & SYN) !== 0;
     const withAck = (seg.flags & ACK) !== 0;
+    const o = this.opts;
     const tcp: { -readonly [K in keyof Tcp]: Tcp[K] } = {
       kind: 'tcp',
       sport: this.lport,
@@ -183,10 +255,16 @@ export class TcpSocket {
       seq: u32(seg.seq),
       ack: withAck ? u32(this.rcvNxt) : 0,
       flags: seg.flags,
-      win: syn ? (withAck ? WIN_SYNACK : WIN_SYN) : (seg.flags & RST) !== 0 ? 0 : WIN,
+      // tcp_transmit_skb: a SYN's window is never scaled; later ones are (RST included).
+      win: syn ? this.rcvWnd : this.winField(),
       plen: seg.plen,
     };
-    if (syn) tcp.mss = MSS;
+    if (syn) {
+      tcp.mss = MSS;
+      if (o & OPT_SACK) tcp.sackOk = true;
+      if (o & OPT_WSCALE) tcp.wscale = RCV_WSCALE;
+    }
+    if (o & OPT_TS) tcp.ts = { val: this.tsVal(), ecr: withAck ? this.tsRecent : 0 };
     if (seg.data) tcp.data = seg.data;
     this.stack.emit(this.local, this.remote, tcp);
   }
@@ -259,6 +337,13 @@ export class TcpSocket {
         return;
       }
       if (flags & SYN && flags & ACK) {
+        // What the SYN-ACK agreed to, of what our SYN offered (tcp_rcv_synsent_state_process).
+        let o = this.opts;
+        if (t.ts === undefined) o &= ~OPT_TS;
+        else this.tsRecent = t.ts.val;
+        if (t.sackOk !== true) o &= ~OPT_SACK;
+        if (t.wscale === undefined) o &= ~OPT_WSCALE;
+        this.opts = o;
         this.rcvNxt = i32(tseq + 1);
         this.sndUna = tack;
         this.unacked = NONE;
@@ -267,12 +352,16 @@ export class TcpSocket {
         // sample (the SYN was retransmitted) tcp_init_metrics falls back to 3 s (RFC 6298).
         this.rto = this.srtt > 0 ? Math.max(RTO_MIN_US, this.srtt * 3) : 3_000_000;
         this.retries = 0;
-        if (t.mss !== undefined) this.sndMss = Math.min(MSS, t.mss);
+        this.sndMss = Math.min(MSS, t.mss ?? MSS) - (o & OPT_TS ? TS_ALIGNED : 0);
         this.state = 'ESTABLISHED';
         this.sendAck();
         this.handlers.onConnected?.(this);
       }
       return;
+    }
+    // tcp_replace_ts_recent: remember the peer's clock from segments that are not ahead of us.
+    if (t.ts !== undefined && this.opts & OPT_TS && !before(this.rcvNxt, tseq) && !before(t.ts.val, this.tsRecent)) {
+      this.tsRecent = t.ts.val;
     }
     if (flags & RST) {
       // Accept a reset only inside the window (RFC 5961 simplified to "at rcv_nxt or later").
@@ -444,7 +533,7 @@ export class TcpSocket {
    * reported MTU and resend what is outstanding in smaller segments at once.
    */
   pathMtu(mtu: number): void {
-    const mss = Math.max(48, mtu - 40);
+    const mss = Math.max(48, mtu - 40 - (this.opts & OPT_TS ? TS_ALIGNED : 0));
     if (mss >= this.sndMss) return;
     this.sndMss = mss;
     const resent: Seg[] = [];
@@ -521,6 +610,7 @@ export class TcpStack {
     if (lport === 0) return undefined;
     const s = new TcpSocket(this, local, lport, dst, dport, 'SYN_SENT', this.host.rng().nextU32());
     s.handlers = handlers;
+    s.initOptions();
     this.socks.set(local, lport, dst, dport, s);
     s.open(SYN);
     return s;
@@ -552,7 +642,7 @@ export class TcpStack {
     if (l && t.flags & SYN && !(t.flags & (ACK | RST))) {
       const s2 = new TcpSocket(this, pkt.dst, t.dport, pkt.src, t.sport, 'SYN_RECV', this.host.rng().nextU32());
       s2.rcvNxt = i32(t.seq + 1);
-      if (t.mss !== undefined) s2.sndMss = Math.min(MSS, t.mss);
+      s2.initOptions(t);
       s2.app = l;
       this.socks.set(pkt.dst, t.dport, pkt.src, t.sport, s2);
       s2.open(SYN | ACK);

@@ -78,6 +78,12 @@ export interface Tcp {
   readonly plen: number;
   /** MSS option, only on SYN and SYN+ACK. */
   readonly mss?: number;
+  /** Timestamps option (RFC 7323): TS val, TS ecr. Linux puts it on every segment once negotiated. */
+  readonly ts?: { readonly val: number; readonly ecr: number };
+  /** SACK-permitted option: SYN and SYN+ACK only. */
+  readonly sackOk?: boolean;
+  /** Window scale option (shift count): SYN and SYN+ACK only. */
+  readonly wscale?: number;
   readonly data?: AppData;
 }
 
@@ -121,10 +127,24 @@ export type AppData =
   | { readonly app: 'text'; readonly text: string }
   | { readonly app: 'sync'; readonly syncid: number; readonly conns: readonly unknown[] };
 
+/**
+ * Bytes of TCP options as Linux lays them out (tcp_options_write): `mss` 4; TS 12 (either
+ * `sackOK,TS` on a SYN or `nop,nop,TS`); SACK-permitted alone `nop,nop,sackOK` 4; window
+ * scale `nop,wscale` 4. A Linux SYN has all four: 20 bytes, a 40-byte header.
+ */
+export function tcpOptLen(t: Tcp): number {
+  const syn = (t.flags & SYN) !== 0;
+  let n = t.mss !== undefined ? 4 : 0;
+  if (t.ts !== undefined) n += 12;
+  else if (syn && t.sackOk === true) n += 4;
+  if (syn && t.wscale !== undefined) n += 4;
+  return n;
+}
+
 export function l4Len(l4: L4): number {
   switch (l4.kind) {
     case 'tcp':
-      return TCP_HLEN + (l4.mss !== undefined ? 12 : 0) + l4.plen;
+      return TCP_HLEN + tcpOptLen(l4) + l4.plen;
     case 'udp':
       return UDP_HLEN + l4.plen;
     case 'icmp':

@@ -6,10 +6,14 @@
  * VRRP and the sync daemon run on a cable between the two directors (eth1 in DR, eth2 in
  * NAT), with `dont_track_primary` so that cutting it gives two masters (split brain) and
  * `track_interface` on the LAN side so a cut LAN cable sends a director to FAULT.
+ *
+ * Importing this module plugs HA support into the lab (src/core/ha/ha.ts registers
+ * itself), so whoever can build these labs can run them. The page's first screen must not
+ * import it (nor presets.ts, which does): it uses classic-presets.ts.
  */
+import '../ha/ha';
 import type { ScenarioInput } from './schema';
-
-type NodeIn = ScenarioInput['nodes'][number];
+import { clients, clientTraffic, drRealServer, eth, internetLinks, natRealServer, router, RS_ADDRS, switchLinks, type NodeIn } from './builders';
 
 export interface KeepalivedConfOptions {
   routerId: string;
@@ -96,105 +100,44 @@ export function keepalivedConf(o: KeepalivedConfOptions): string {
   return lines.join('\n');
 }
 
-const RS_WEB = { port: 80, workers: 8, serviceTime: { dist: 'exp' as const, meanMs: 20 } };
-
-function clients(routerIp: string): NodeIn[] {
-  return [1, 2, 3].map((i) => ({
-    name: `client${i}`,
-    kind: 'client' as const,
-    ifaces: [{ name: 'eth0', mac: `52:54:00:00:01:${(0x10 * (i + 1)).toString(16)}`, addrs: [`203.0.113.${10 * i}/24`] }],
-    routes: [{ dst: 'default' as const, via: routerIp }],
-  }));
-}
-
-const internet = [
-  ...[1, 2, 3].map((i) => ({ a: `client${i}:eth0`, b: `internet:p${i}`, latency: '2ms' })),
-  { a: 'router:eth0', b: 'internet:p0', latency: '100us' },
-];
-
 /** Client traffic starts once VRRP has elected a master (3.4 s) and the VIP answers. */
 function traffic(target: string): Pick<ScenarioInput, 'traffic' | 'events'> {
-  return {
-    traffic: { clients: ['client1', 'client2', 'client3'], target, rate: 2, mode: 'session', requestsPerSession: 3, thinkMs: 800, running: false },
-    events: [{ at: '5s', cmd: { type: 'traffic', running: true } }],
-  };
+  return { traffic: { ...clientTraffic(target), running: false }, events: [{ at: '5s', cmd: { type: 'traffic', running: true } }] };
 }
 
 export type HaPresetOptions = Partial<Pick<KeepalivedConfOptions, 'sched' | 'persistence' | 'sync' | 'checker' | 'inhibit' | 'sorry' | 'quorum' | 'hysteresis' | 'flags' | 'delayLoop' | 'connectTimeout' | 'retry' | 'delayBeforeRetry'>>;
 
-const REALS = ['192.168.10.11', '192.168.10.12', '192.168.10.13'];
+/** director1 is MASTER at priority 150, director2 BACKUP at 100 (ha.md §5). */
+function role(n: 1 | 2): Pick<KeepalivedConfOptions, 'routerId' | 'state' | 'priority'> {
+  return { routerId: `LVS_DIRECTOR${n}`, state: n === 1 ? 'MASTER' : 'BACKUP', priority: n === 1 ? 150 : 100 };
+}
 
 /** LVS-DR with two directors. */
 export function drHaPreset(opts: HaPresetOptions = {}): ScenarioInput {
   const conf = (n: 1 | 2) =>
-    keepalivedConf({
-      routerId: `LVS_DIRECTOR${n}`,
-      state: n === 1 ? 'MASTER' : 'BACKUP',
-      priority: n === 1 ? 150 : 100,
-      hbIface: 'eth1',
-      track: ['eth0'],
-      vips: [{ cidr: '192.168.10.100/24', dev: 'eth0' }],
-      vip: '192.168.10.100',
-      method: 'DR',
-      reals: REALS,
-      ...opts,
-    });
+    keepalivedConf({ ...role(n), hbIface: 'eth1', track: ['eth0'], vips: [{ cidr: '192.168.10.100/24', dev: 'eth0' }], vip: '192.168.10.100', method: 'DR', reals: RS_ADDRS, ...opts });
   const director = (n: 1 | 2): NodeIn => ({
     name: `director${n}`,
     kind: 'director',
-    ifaces: [
-      { name: 'eth0', mac: `52:54:00:00:0a:0${n + 1}`, addrs: [`192.168.10.${n + 1}/24`] },
-      { name: 'eth1', mac: `52:54:00:00:0b:0${n + 1}`, addrs: [`10.0.0.${n}/30`] },
-    ],
+    ifaces: [eth('eth0', `0a:0${n + 1}`, `192.168.10.${n + 1}/24`), eth('eth1', `0b:0${n + 1}`, `10.0.0.${n}/30`)],
     routes: [{ dst: 'default', via: '192.168.10.1' }],
     keepalived: conf(n),
-  });
-  const rs = (i: number): NodeIn => ({
-    name: `rs${i}`,
-    kind: 'rs',
-    ifaces: [
-      { name: 'eth0', mac: `52:54:00:00:0a:${(0x10 + i).toString(16)}`, addrs: [`192.168.10.${10 + i}/24`] },
-      { name: 'lo', addrs: [{ addr: '192.168.10.100/32', label: 'lo:0' }] },
-    ],
-    routes: [{ dst: 'default', via: '192.168.10.1' }],
-    sysctl: {
-      'net.ipv4.conf.all.arp_ignore': 1,
-      'net.ipv4.conf.all.arp_announce': 2,
-      'net.ipv4.conf.lo.arp_ignore': 1,
-      'net.ipv4.conf.lo.arp_announce': 2,
-    },
-    web: RS_WEB,
   });
   return {
     name: 'dr-ha',
     seed: 1,
     nodes: [
-      ...clients('203.0.113.1'),
+      ...clients(3, 0x20),
       { name: 'internet', kind: 'switch' },
-      {
-        name: 'router',
-        kind: 'router',
-        ifaces: [
-          { name: 'eth0', mac: '52:54:00:00:01:01', addrs: ['203.0.113.1/24'] },
-          { name: 'eth1', mac: '52:54:00:00:0a:01', addrs: ['192.168.10.1/24'] },
-        ],
-        sysctl: { 'net.ipv4.ip_forward': 1 },
-      },
+      router([eth('eth1', '0a:01', '192.168.10.1/24')]),
       { name: 'switch', kind: 'switch' },
       director(1),
       director(2),
-      rs(1),
-      rs(2),
-      rs(3),
+      ...[1, 2, 3].map((i) => drRealServer(i, '192.168.10.100')),
     ],
     links: [
-      ...internet,
-      { a: 'router:eth1', b: 'switch:p0' },
-      { a: 'director1:eth0', b: 'switch:p1' },
-      { a: 'director2:eth0', b: 'switch:p2' },
-      { a: 'rs1:eth0', b: 'switch:p3' },
-      { a: 'rs2:eth0', b: 'switch:p4' },
-      { a: 'rs3:eth0', b: 'switch:p5' },
+      ...internetLinks(3),
+      ...switchLinks('switch', ['router:eth1', 'director1:eth0', 'director2:eth0', 'rs1:eth0', 'rs2:eth0', 'rs3:eth0']),
       { a: 'director1:eth1', b: 'director2:eth1' },
     ],
     ...traffic('192.168.10.100:80'),
@@ -205,9 +148,7 @@ export function drHaPreset(opts: HaPresetOptions = {}): ScenarioInput {
 export function natHaPreset(opts: HaPresetOptions = {}): ScenarioInput {
   const conf = (n: 1 | 2) =>
     keepalivedConf({
-      routerId: `LVS_DIRECTOR${n}`,
-      state: n === 1 ? 'MASTER' : 'BACKUP',
-      priority: n === 1 ? 150 : 100,
+      ...role(n),
       hbIface: 'eth2',
       track: ['eth0', 'eth1'],
       vips: [
@@ -216,62 +157,34 @@ export function natHaPreset(opts: HaPresetOptions = {}): ScenarioInput {
       ],
       vip: '172.16.0.100',
       method: 'NAT',
-      reals: REALS,
+      reals: RS_ADDRS,
       ...opts,
     });
   const director = (n: 1 | 2): NodeIn => ({
     name: `director${n}`,
     kind: 'director',
-    ifaces: [
-      { name: 'eth0', mac: `52:54:00:00:10:0${n + 1}`, addrs: [`172.16.0.${n + 1}/24`] },
-      { name: 'eth1', mac: `52:54:00:00:0a:0${n + 1}`, addrs: [`192.168.10.${n + 1}/24`] },
-      { name: 'eth2', mac: `52:54:00:00:0b:0${n + 1}`, addrs: [`10.0.0.${n}/30`] },
-    ],
+    ifaces: [eth('eth0', `10:0${n + 1}`, `172.16.0.${n + 1}/24`), eth('eth1', `0a:0${n + 1}`, `192.168.10.${n + 1}/24`), eth('eth2', `0b:0${n + 1}`, `10.0.0.${n}/30`)],
     routes: [{ dst: 'default', via: '172.16.0.1' }],
     sysctl: { 'net.ipv4.ip_forward': 1 },
     keepalived: conf(n),
-  });
-  const rs = (i: number): NodeIn => ({
-    name: `rs${i}`,
-    kind: 'rs',
-    ifaces: [{ name: 'eth0', mac: `52:54:00:00:0a:${(0x10 + i).toString(16)}`, addrs: [`192.168.10.${10 + i}/24`] }],
-    routes: [{ dst: 'default', via: '192.168.10.1' }],
-    web: RS_WEB,
   });
   return {
     name: 'nat-ha',
     seed: 1,
     nodes: [
-      ...clients('203.0.113.1'),
+      ...clients(3, 0x20),
       { name: 'internet', kind: 'switch' },
-      {
-        name: 'router',
-        kind: 'router',
-        ifaces: [
-          { name: 'eth0', mac: '52:54:00:00:01:01', addrs: ['203.0.113.1/24'] },
-          { name: 'eth1', mac: '52:54:00:00:10:01', addrs: ['172.16.0.1/24'] },
-        ],
-        routes: [{ dst: '192.168.10.0/24', via: '172.16.0.100' }],
-        sysctl: { 'net.ipv4.ip_forward': 1 },
-      },
+      router([eth('eth1', '10:01', '172.16.0.1/24')], [{ dst: '192.168.10.0/24', via: '172.16.0.100' }]),
       { name: 'outside', kind: 'switch' },
       director(1),
       director(2),
       { name: 'switch', kind: 'switch' },
-      rs(1),
-      rs(2),
-      rs(3),
+      ...[1, 2, 3].map((i) => natRealServer(i, '192.168.10.1')),
     ],
     links: [
-      ...internet,
-      { a: 'router:eth1', b: 'outside:p0' },
-      { a: 'director1:eth0', b: 'outside:p1' },
-      { a: 'director2:eth0', b: 'outside:p2' },
-      { a: 'director1:eth1', b: 'switch:p0' },
-      { a: 'director2:eth1', b: 'switch:p1' },
-      { a: 'rs1:eth0', b: 'switch:p2' },
-      { a: 'rs2:eth0', b: 'switch:p3' },
-      { a: 'rs3:eth0', b: 'switch:p4' },
+      ...internetLinks(3),
+      ...switchLinks('outside', ['router:eth1', 'director1:eth0', 'director2:eth0']),
+      ...switchLinks('switch', ['director1:eth1', 'director2:eth1', 'rs1:eth0', 'rs2:eth0', 'rs3:eth0']),
       { a: 'director1:eth2', b: 'director2:eth2' },
     ],
     ...traffic('172.16.0.100:80'),

@@ -33,6 +33,7 @@ export const en = {
   'toolbar.packetColours': 'Colour packets by',
   'toolbar.byConnection': 'connection',
   'toolbar.byServer': 'real server',
+  'toolbar.course': 'Course',
   'toolbar.help': 'Keyboard shortcuts',
 
   'canvas.label': 'Lab',
@@ -210,6 +211,7 @@ export const en = {
   'share.error.invalid': 'This link describes a lab that is not valid. The default lab is open instead.',
   'share.cut': 'This lab is longer than a link can hold: the link opens it at {t} s.',
   'share.partial': 'Replaying the lab took too long; it is shown at {t} s.',
+  'course.failed': 'The course could not be loaded.',
   'store.corrupt': 'The lab saved in this browser could not be read and was discarded.',
 } as const;
 

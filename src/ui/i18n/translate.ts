@@ -1,22 +1,38 @@
 /**
  * Message lookup without runes, so Node tests and pure helpers can use it: a catalog per
  * locale (en.ts, zh-CN.ts), `{name}` placeholders, and the choice of a locale from the
- * browser's languages.
+ * browser's languages. English is always here (it is the fallback); another catalog is
+ * loaded when its language is chosen (`loadCatalog`), so the page carries only one.
  */
 import { en, type MessageKey } from './en';
-import { zhCN } from './zh-CN';
 
 export type Locale = 'en' | 'zh-CN';
 export const LOCALES: readonly Locale[] = ['en', 'zh-CN'];
 export type Messages = Readonly<Record<MessageKey, string>>;
 export type { MessageKey };
 
-export const CATALOGS: Readonly<Record<Locale, Messages>> = { en, 'zh-CN': zhCN };
+const catalogs: Partial<Record<Locale, Messages>> = { en };
+const LOADERS: Readonly<Record<Locale, () => Promise<Messages>>> = {
+  en: async () => en,
+  'zh-CN': () => import('./zh-CN').then((m) => m.zhCN),
+};
+
+/** The catalogs loaded so far. */
+export const CATALOGS: Readonly<Partial<Record<Locale, Messages>>> = catalogs;
+
+export function catalogLoaded(locale: Locale): boolean {
+  return catalogs[locale] !== undefined;
+}
+
+export async function loadCatalog(locale: Locale): Promise<void> {
+  catalogs[locale] ??= await LOADERS[locale]();
+}
 
 export type Params = Readonly<Record<string, string | number>>;
 
+/** The message in `locale`, or in English while that catalog is not loaded. */
 export function translate(locale: Locale, key: MessageKey, params?: Params): string {
-  const text = CATALOGS[locale][key] ?? en[key] ?? key;
+  const text = catalogs[locale]?.[key] ?? en[key] ?? key;
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
 }

@@ -33,6 +33,7 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   'toolbar.packetColours': '数据包着色依据',
   'toolbar.byConnection': '连接',
   'toolbar.byServer': '真实服务器',
+  'toolbar.course': '课程',
   'toolbar.help': '键盘快捷键',
 
   'canvas.label': '实验',
@@ -210,5 +211,6 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   'share.error.invalid': '这个链接描述的实验无效。已打开默认实验。',
   'share.cut': '这个实验超出了链接能容纳的长度：链接会在 {t} 秒处打开它。',
   'share.partial': '重放实验耗时过长；当前显示在 {t} 秒处。',
+  'course.failed': '课程无法加载。',
   'store.corrupt': '此浏览器中保存的实验无法读取，已丢弃。',
 };

@@ -268,16 +268,18 @@ virtual_server 192.168.10.100 80 {
     );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
+    // The import reads with the lab keepalived's reader, so the warnings are in keepalived's
+    // words (check_data.c validate_check_config, in its order), as the lab's keepalived logs them.
     expect(r.warnings).toEqual([
-      'line 8: unknown keyword "frobnicate" in virtual_server, ignored',
-      'line 1: virtual_server 192.168.10.100 0: no protocol set - defaulting to UDP, as keepalived does',
-      'line 1: virtual_server 192.168.10.100 0: zero port only valid for persistent services - persistence 360 set, as keepalived does',
-      'line 1: virtual_server 192.168.10.100 0: no scheduler set - using wlc',
-      'line 1: virtual_server 192.168.10.100 0: no forwarding method set - NAT, as keepalived does',
-      'line 5: real server 192.168.10.11:0 is duplicated - second one ignored',
-      'line 10: virtual_server 192.168.10.100 25 has no real servers - ignored, as keepalived does',
-      'line 14: virtual_server 192.168.10.100 80: no scheduler set - using wlc',
-      'line 17: real server port 8080 differs from the virtual port 80 (DR) - reset, as keepalived does',
+      "line 8: Unknown keyword 'frobnicate'",
+      'line 1: virtual_server 192.168.10.100 0: no protocol set - defaulting to UDP',
+      'line 1: virtual_server 192.168.10.100 0: zero port only valid for persistent services - setting persistence 360',
+      "line 1: virtual_server 192.168.10.100 0: no scheduler set, setting default 'wlc'",
+      'line 1: virtual_server 192.168.10.100 0: no forwarding method set, setting default NAT',
+      'line 5: real server 192.168.10.11:0 is duplicated - removing second rs',
+      'line 10: virtual_server 192.168.10.100 25 has no real servers - ignoring',
+      "line 14: virtual_server 192.168.10.100 80: no scheduler set, setting default 'wlc'",
+      "line 17: virtual_server 192.168.10.100 80 and real server 192.168.10.12:8080 ports don't match - resetting (DR uses the virtual port)",
     ]);
     expect(saveN(lab, 'director')).toBe(
       '-A -t 192.168.10.100:80 -s wlc\n-a -t 192.168.10.100:80 -r 192.168.10.12:80 -g -w 1\n' +
@@ -304,13 +306,16 @@ virtual_server 192.168.10.100 80 {
   const bad: [string, string, RegExp][] = [
     ['unbalanced braces', VS(RS).replace(/}\n$/, ''), /^keepalived\.conf: line 1: .* is never closed/],
     ['an unknown lb_kind', VS(RS).replace('lb_kind DR', 'lb_kind DSR'), /^keepalived\.conf: line 3: lb_kind: unknown forwarding method "DSR" \(NAT, DR or TUN\)$/],
-    ['a lower-case protocol', VS(RS).replace('protocol TCP', 'protocol tcp'), /^keepalived\.conf: line 4: protocol must be TCP, UDP or SCTP, not "tcp"$/],
+    // keepalived's proto_handler compares with strcasecmp: `protocol tcp` is TCP; an unknown one is refused.
+    ['an unknown protocol', VS(RS).replace('protocol TCP', 'protocol ICMP'), /^keepalived\.conf: line 4: protocol must be TCP, UDP or SCTP, not "ICMP"$/],
     ['a weight ipvsadm cannot set', VS(RS.replace('weight 1', 'weight 100000')), /^keepalived\.conf: line 6: weight: a weight must be an integer from 0 to 65535, not "100000"$/],
     ['a bad real server address', VS('real_server 192.168.10.300 80 {\n}'), /^keepalived\.conf: line 5: real_server: "192\.168\.10\.300" is not an IP address$/],
     ['a bad persistence timeout', VS(`persistence_timeout forever\n${RS}`), /^keepalived\.conf: line 5: persistence_timeout: a timeout in seconds must be an integer/],
     ['a virtual server group', 'virtual_server group web {\n}\n', /^keepalived\.conf: line 1: virtual_server group is not supported/],
     ['no virtual_server at all', 'global_defs {\n router_id x\n}\n', /^keepalived\.conf: no virtual_server block with real servers to import$/],
-    ['a scheduler the kernel lacks (ipvsadm\'s own check)', VS(RS).replace('lb_algo rr', 'lb_algo fastest'), /^keepalived\.conf line 1: virtual_server 192\.168\.10\.100 80: ipvsadm -A -t 192\.168\.10\.100:80 -s fastest: Scheduler or persistence engine not found$/],
+    // keepalived checks the name against its list of the kernel's schedulers (check_parser.c lbalgo_handler),
+    // before ipvsadm would; ipvsadm's own errors still come through (the next case).
+    ['a scheduler the kernel lacks', VS(RS).replace('lb_algo rr', 'lb_algo fastest'), /^keepalived\.conf: line 2: lb_algo: unknown scheduler "fastest" \(rr, wrr, /],
     ['a second block failing after a good one', VS(RS) + VS(RS.replace('192.168.10.11', '224.0.0.1'), '192.168.10.100 81'), /^keepalived\.conf line 9: .*-r 224\.0\.0\.1:81 .*: Invalid operation/],
   ];
 

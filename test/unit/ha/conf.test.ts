@@ -103,6 +103,32 @@ virtual_server 10.0.0.1 80 {
     expect(r.warnings.join('\n')).toMatch(/Unknown keyword 'frobnicate'/);
   });
 
+  it('reads virtual servers as keepalived 2.2 does: no protocol is UDP, TUN carries its encapsulation, refused values are reported and skipped', () => {
+    // keepalived 2.2 check_data.c validate_check_config: "no protocol set - defaulting to UDP"
+    // (the kernel reads protocol 0 as UDP). ha.md §2.1's table says TCP; keepalived's source decides.
+    const r = parseKeepalived(`
+virtual_server 10.0.0.1 80 {
+  lvs_method TUN type gue port 6080 csum
+  persistence_engine nosuch
+  real_server 10.0.0.11 80 { weight 100000 }
+}
+virtual_server 10.0.0.2 80 {
+  protocol tcp
+  lvs_method DR
+  real_server 10.0.0.12 80 { }
+}`);
+    if (!r.ok) throw new Error(r.errors.join('\n'));
+    const [udp, tcp] = r.conf.virtualServers;
+    expect(udp).toMatchObject({ proto: 'udp', pe: '' });
+    expect(udp!.realServers[0]).toMatchObject({ weight: 1, method: 'TUN', tunType: 1, tunPort: 6080, tunFlags: 1 });
+    // proto_handler compares with strcasecmp.
+    expect(tcp).toMatchObject({ proto: 'tcp', method: 'DR' });
+    const w = r.warnings.join('\n');
+    expect(w).toMatch(/line 2: virtual_server 10\.0\.0\.1 80: no protocol set - defaulting to UDP/);
+    expect(w).toMatch(/line 4: persistence_engine: unknown engine "nosuch"/);
+    expect(w).toMatch(/line 5: weight: a weight must be an integer from 0 to 65535, not "100000"/);
+  });
+
   it('reads sorry_server, quorum and hysteresis, and the old lvs_sync_daemon_interface', () => {
     const r = parseKeepalived(`
 vrrp_instance VI_9 { interface eth1

@@ -8,7 +8,7 @@ import { httpGet, type HttpResult } from '../../../src/core/apps/http-client';
 import type { Host } from '../../../src/core/host/host';
 import type { TcpError, TcpSocket } from '../../../src/core/host/tcp';
 import { ip, ipStr } from '../../../src/core/net/addr';
-import { ACK, FIN, PSH, RST, SYN } from '../../../src/core/net/packet';
+import { ACK, FIN, PSH, RST, SYN, type Tcp } from '../../../src/core/net/packet';
 import { tcpFlagsText } from '../../../src/core/sim/trace-json';
 import { MS, SEC, miniLab, type NodeIn, type Recorder } from '../helpers/mini-lab';
 
@@ -139,6 +139,117 @@ describe('an HTTP exchange, seen on rs1 (linux-tools.md §1)', () => {
     expect(closed).toEqual(['ok']);
     m.lab.advance(60 * SEC);
     expect(sockets(rs1)).toEqual([]);
+  });
+});
+
+/** The TCP segments a node sent or received on eth0, whole: options and IP length too. */
+function wire(rec: Recorder, node: string): { dir: 'in' | 'out'; tcp: Tcp; ipLen: number; t: number }[] {
+  const out: { dir: 'in' | 'out'; tcp: Tcp; ipLen: number; t: number }[] = [];
+  for (const e of rec.events) {
+    if ((e.type !== 'dev.rx' && e.type !== 'dev.tx') || e.node !== node || e.dev !== 'eth0') continue;
+    const p = e.frame.ip;
+    if (p?.l4.kind !== 'tcp') continue;
+    out.push({ dir: e.type === 'dev.rx' ? 'in' : 'out', tcp: p.l4, ipLen: p.len, t: e.t });
+  }
+  return out;
+}
+
+describe('TCP options as Linux writes them (linux-tools.md §1)', () => {
+  it('SYN and SYN-ACK offer mss, sackOK, TS and wscale 7 (60-byte packets); every later segment carries TS only (52 bytes + data)', () => {
+    const m = lab();
+    curl(m.lab.host('client'), '192.168.10.11');
+    m.lab.advance(1 * SEC);
+    const segs = wire(m.rec, 'rs1');
+    expect(segs.map((s) => s.ipLen)).toEqual([60, 60, 52, 52 + 77, 52, 52 + 254, 52, 52, 52, 52]);
+    const [syn, synack] = [segs[0]!.tcp, segs[1]!.tcp];
+    expect(syn).toMatchObject({ mss: 1460, sackOk: true, wscale: 7, win: 64240, ts: { ecr: 0 } });
+    expect(synack).toMatchObject({ mss: 1460, sackOk: true, wscale: 7, win: 65160, ts: { ecr: syn.ts!.val } });
+    for (const s of segs.slice(2)) {
+      expect(s.tcp.mss === undefined && s.tcp.sackOk === undefined && s.tcp.wscale === undefined).toBe(true);
+      expect(s.tcp.ts).toBeDefined();
+      // The window is the SYN's, scaled down by 2^7 and rounded up: 64240 → 502, 65160 → 510.
+      expect(s.tcp.win).toBe(s.dir === 'in' ? 502 : 510);
+    }
+  });
+
+  it('TS val is the millisecond clock plus a per-connection offset; TS ecr echoes the peer\'s last TS val', () => {
+    const m = lab();
+    const client = m.lab.host('client');
+    curl(client, '192.168.10.11');
+    m.lab.advance(1 * SEC);
+    m.lab.advance(5 * SEC);
+    curl(client, '192.168.10.11');
+    m.lab.advance(1 * SEC);
+    const segs = wire(m.rec, 'rs1');
+    expect(segs).toHaveLength(20);
+    const last = { in: 0, out: 0 };
+    for (const s of segs) {
+      const peer = s.dir === 'in' ? 'out' : 'in';
+      expect(s.tcp.ts!.ecr).toBe((s.tcp.flags & (SYN | ACK)) === SYN ? 0 : last[peer]);
+      last[s.dir] = s.tcp.ts!.val;
+    }
+    // Within a connection TS val moves with the clock: val - ms(t) is the connection's offset.
+    const offset = (s: { tcp: Tcp; t: number }) => (s.tcp.ts!.val - Math.floor(s.t / 1000)) >>> 0;
+    const a = segs.slice(0, 10).filter((s) => s.dir === 'in');
+    const b = segs.slice(10).filter((s) => s.dir === 'in');
+    // (tcpdump's "t" is the receive time; the sender stamped the segment 1 ms of link earlier at most.)
+    for (const s of a) expect(Math.abs(offset(s) - offset(a[0]!))).toBeLessThanOrEqual(2);
+    expect(b[0]!.t - a[0]!.t).toBeGreaterThan(5 * SEC);
+    // A new connection from the same client gets another offset (random, like its ISN).
+    expect(Math.abs(offset(b[0]!) - offset(a[0]!))).toBeGreaterThan(1000);
+  });
+
+  it('with timestamps, a segment carries at most 1448 bytes of data (mss 1460 - 12)', () => {
+    const m = lab({ rs1Web: false });
+    m.lab.host('rs1').tcp.listen({ addr: 0, port: 7000, onAccept: (s) => s.send(undefined, 3000) });
+    m.lab.host('client').tcp.connect(ip('192.168.10.11'), 7000, {});
+    m.lab.advance(1 * SEC);
+    const data = wire(m.rec, 'rs1').filter((s) => s.dir === 'out' && s.tcp.plen > 0);
+    expect(data.map((s) => [s.tcp.plen, s.ipLen])).toEqual([[1448, 1500], [1448, 1500], [104, 156]]);
+  });
+
+  it('net.ipv4.tcp_timestamps=0 on the client: no TS either way, 52-byte SYNs, 40-byte ACKs, 1460-byte segments', () => {
+    const m = lab({ rs1Web: false });
+    m.lab.host('client').sysctl.set('net.ipv4.tcp_timestamps', 0);
+    m.lab.host('rs1').tcp.listen({ addr: 0, port: 7000, onAccept: (s) => s.send(undefined, 3000) });
+    m.lab.host('client').tcp.connect(ip('192.168.10.11'), 7000, {});
+    m.lab.advance(1 * SEC);
+    const segs = wire(m.rec, 'rs1');
+    expect(segs[0]!.tcp).toMatchObject({ mss: 1460, sackOk: true, wscale: 7 });
+    expect(segs[0]!.tcp.ts).toBeUndefined();
+    expect(segs[1]!.tcp.ts).toBeUndefined();
+    expect(segs.slice(0, 3).map((s) => s.ipLen)).toEqual([52, 52, 40]);
+    expect(segs.every((s) => s.tcp.ts === undefined)).toBe(true);
+    const data = segs.filter((s) => s.dir === 'out' && s.tcp.plen > 0);
+    expect(data.map((s) => s.tcp.plen)).toEqual([1460, 1460, 80]);
+  });
+
+  it('tcp_window_scaling=0 and tcp_sack=0 on the server: its SYN-ACK leaves them out and the windows stay unscaled', () => {
+    const m = lab();
+    const rs1 = m.lab.host('rs1');
+    rs1.sysctl.set('net.ipv4.tcp_window_scaling', 0);
+    rs1.sysctl.set('net.ipv4.tcp_sack', 0);
+    curl(m.lab.host('client'), '192.168.10.11');
+    m.lab.advance(1 * SEC);
+    const segs = wire(m.rec, 'rs1');
+    expect(segs[1]!.tcp.sackOk).toBeUndefined();
+    expect(segs[1]!.tcp.wscale).toBeUndefined();
+    expect(segs[1]!.ipLen).toBe(20 + 20 + 4 + 12); // mss, nop,nop,TS
+    expect(segs.slice(2).map((s) => s.tcp.win)).toEqual(segs.slice(2).map((s) => (s.dir === 'in' ? 64240 : 65160)));
+  });
+
+  it('tcp_timestamps=2: TS val is the bare millisecond clock', () => {
+    const m = lab();
+    m.lab.host('client').sysctl.set('net.ipv4.tcp_timestamps', 2);
+    m.lab.advance(3 * SEC);
+    const t0 = m.lab.now;
+    curl(m.lab.host('client'), '192.168.10.11');
+    m.lab.advance(1 * SEC);
+    // Stamped when TCP sent it (3000 ms), not when it left after ARP resolved the router.
+    const syn = wire(m.rec, 'client')[0]!;
+    expect(t0).toBe(3 * SEC);
+    expect(syn.tcp.ts!.val).toBe(3000);
+    expect(syn.t).toBeGreaterThan(t0);
   });
 });
 

@@ -16,6 +16,7 @@ import { CourseState, type CourseEnv, type CourseHost } from '../../../src/ui/co
 import { createMarkdown } from '../../../src/ui/course/markdown';
 import { PROGRESS_KEY } from '../../../src/ui/course/progress';
 import { COURSE_MESSAGES } from '../../../src/ui/course/messages';
+import { LabApp } from '../../../src/ui/app-state.svelte';
 import { isLessonFragment, lessonFragment, parseLessonFragment } from '../../../src/share/lesson-link';
 import { isShareFragment } from '../../../src/share/codec';
 
@@ -229,5 +230,35 @@ describe('the course', () => {
     const r = parseLesson(d.text);
     expect(r.ok).toBe(true);
     if (r.ok) expect(r.lesson.steps[0]!.goal).toEqual({ ran: { command: 'ipvsadm -Lnc' } });
+  });
+
+  it('in the page: a rebuild is refused, Reset lab restarts the step, a mode button leaves the lesson', async () => {
+    const app = new LabApp({ hash: () => '', clearHash: () => undefined, href: (f) => `http://lab/#${f}`, copy: async () => false, languages: ['en'], prefersReducedMotion: false });
+    const course = new CourseState(
+      { ctl: app.ctl, i18n: app.i18n, typeLine: (l) => app.terminal.type(l), showTerminal: () => app.setPanel('terminal'), saveNow: () => app.saveNow(), scheduleSave: () => app.scheduleSave() },
+      { storage: undefined, download: () => undefined, replaceHash: () => undefined, now: () => new Date(0), markdown, sources: undefined },
+    );
+    app.course = course;
+    const sandbox = app.ctl.session;
+    await course.follow({ lesson: 'lvs-dr', step: 2 });
+    app.ctl.pause();
+    const first = app.ctl.session;
+    expect(first).not.toBe(sandbox);
+
+    await app.setKernel('6.1');
+    expect(app.ctl.session).toBe(first);
+    expect(course.messages.at(-1)!.key).toBe('lesson.noRebuild');
+    expect(app.courseOpen).toBe(true);
+
+    app.resetLab();
+    expect(course.active!.current.id).toBe('mac-rewrite');
+    expect(app.ctl.session).not.toBe(first);
+    expect(app.ctl.session).toBe(course.active!.run.session);
+
+    app.setMode('nat');
+    expect(course.active).toBeUndefined();
+    expect(app.ctl.preset).toBe('nat');
+    expect(app.ctl.lineRunner).toBeUndefined();
+    app.ctl.pause();
   });
 });

@@ -2,10 +2,11 @@
  * tcpdump formatting, filters and command line against the real captures in
  * shared/reference/linux-tools.md §1 (tcpdump 4.99.3 / libpcap 1.10.3).
  *
- * Real Linux segments carry timestamps, SACK-permitted and window scaling, which the
- * packet model does not (yet) have; `withOpts` adds them as the optional fields the
- * formatter reads, so the reference lines can be reproduced byte for byte. Lengths the
- * model computes differently from Linux (TCP options, ICMP quotes) are set explicitly.
+ * Real Linux segments carry timestamps, SACK-permitted and window scaling; the packet
+ * model has them as optional `Tcp` fields and counts their bytes as Linux lays them out,
+ * so the reference lines, lengths included, are reproduced byte for byte. (The lab's own
+ * TCP writes these options: test/unit/shell/commands/tcpdump.test.ts compares a real
+ * exchange with the same reference.)
  */
 import { describe, it, expect } from 'vitest';
 import type { Frame, Ipv4, Tcp, Udp, Icmp, Vrrp, AppData, L4 } from '../../../src/core/net/packet';
@@ -68,7 +69,7 @@ interface TcpInit {
   plen?: number;
   mss?: number;
   data?: AppData;
-  /** Linux options the model does not carry yet (read structurally by the formatter). */
+  /** Linux's TCP options. */
   ts?: [number, number];
   sackOk?: boolean;
   wscale?: number;
@@ -87,12 +88,12 @@ function tcp(t: TcpInit): Tcp {
     ...(t.mss !== undefined ? { mss: t.mss } : {}),
     ...(t.data !== undefined ? { data: t.data } : {}),
   };
-  const extra = {
+  return {
+    ...base,
     ...(t.ts ? { ts: { val: t.ts[0], ecr: t.ts[1] } } : {}),
     ...(t.sackOk ? { sackOk: true } : {}),
     ...(t.wscale !== undefined ? { wscale: t.wscale } : {}),
   };
-  return { ...base, ...extra } as Tcp;
 }
 
 /** An IP packet whose total length is what Linux put on the wire. */
@@ -101,19 +102,9 @@ function pkt(src: number, dst: number, l4: L4, o: { ttl?: number; id?: number; d
   return o.len !== undefined ? { ...p, len: o.len } : p;
 }
 
-/** Linux's TCP header length for these options (the model counts 12 bytes for any SYN). */
-function linuxTcpLen(t: Tcp): number {
-  const x = t as Tcp & { ts?: unknown; sackOk?: boolean; wscale?: number };
-  const syn = (t.flags & SYN) !== 0;
-  let opt = t.mss !== undefined ? 4 : 0;
-  if (x.ts) opt += 12;
-  else if (syn && x.sackOk) opt += 4;
-  if (syn && x.wscale !== undefined) opt += 4;
-  return 20 + opt + t.plen;
-}
-
+/** The model's own length (no override): the -e and -v lines check it against Linux's. */
 function tcpPkt(src: number, dst: number, t: Tcp, o: { ttl?: number; id?: number } = {}): Ipv4 {
-  return pkt(src, dst, t, { ...o, len: 20 + linuxTcpLen(t) });
+  return pkt(src, dst, t, o);
 }
 
 function frame(src: string, dst: string, p: Ipv4): Frame {
@@ -246,6 +237,20 @@ describe('tcpdump: HTTP exchange (linux-tools §1)', () => {
     expect(line(ipFrame(MAC.router1, MAC.rs1, ack), 2, {}, st)).toBe(
       '00:00:00.000002 IP 203.0.113.10.34950 > 192.168.10.11.80: Flags [.], ack 1, win 502, length 0',
     );
+  });
+
+  it('the model counts option bytes as Linux lays them out (tcp_options_write)', () => {
+    const syn = { sport: 1, dport: 80, seq: 1, flags: SYN, win: 64240 };
+    const len = (t: TcpInit) => makeIp({ src: CLIENT, dst: RS1, l4: tcp(t) }).len;
+    expect(len({ ...syn, mss: 1460, sackOk: true, wscale: 7, ts: [1, 0] })).toBe(60); // mss,sackOK,TS,nop,wscale
+    expect(len({ ...syn, mss: 1460, sackOk: true, wscale: 7 })).toBe(52); // mss,nop,nop,sackOK,nop,wscale
+    expect(len({ ...syn, mss: 1460, ts: [1, 0] })).toBe(56); // mss,nop,nop,TS
+    expect(len({ ...syn, mss: 1460 })).toBe(44);
+    const ack = { sport: 1, dport: 80, seq: 2, ack: 2, flags: ACK, win: 502 };
+    expect(len({ ...ack, ts: [1, 1] })).toBe(52); // nop,nop,TS
+    expect(len({ ...ack, ts: [1, 1], plen: 77 })).toBe(129);
+    // sackOK and wscale belong to SYNs only: ignored elsewhere, as tcpdump would not see them.
+    expect(len({ ...ack, sackOk: true, wscale: 7 })).toBe(40);
   });
 
   it('-S keeps absolute numbers; -vv prints seq on pure ACKs', () => {

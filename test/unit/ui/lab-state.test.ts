@@ -8,6 +8,11 @@ import { Charts } from '../../../src/ui/charts.svelte';
 import { LabApp, type PageEnv } from '../../../src/ui/app-state.svelte';
 import { ipvsadmText } from '../../../src/ui/ipvs-tables';
 import { decodeFragment, encodeEnvelope, toEnvelope } from '../../../src/share/codec';
+import { useShell } from '../../../src/core/shell/provide';
+import { Shell } from '../../../src/core/shell/shell';
+
+// Node code registers the shell up front; the page loads it on demand (src/ui/features.ts).
+useShell((lab) => new Shell(lab));
 
 function env(hash = ''): PageEnv & { cleared: boolean } {
   let h = hash;

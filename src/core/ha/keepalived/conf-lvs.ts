@@ -1,36 +1,48 @@
 /**
- * The LVS half of keepalived.conf: virtual_server, real_server, sorry_server and the
- * TCP_CHECK / HTTP_GET checkers, with keepalived's defaults and precedence (ha.md §2.1:
- * checker setting > real_server > virtual_server > default).
+ * The LVS half of keepalived.conf as keepalived 2.2's checker process reads it: virtual_server,
+ * real_server and sorry_server (check_parser.c), then keepalived's defaults and corrections
+ * (validate_check_config in check_data.c; ha.md §2.1). Checker blocks: conf-checker.ts.
+ *
+ * The one reader of these blocks, for the lab's keepalived (conf.ts → virtual-server.ts) and
+ * for importing a keepalived.conf into a director's table (export/import-keepalived.ts).
+ * Corrections are warnings in keepalived's words: no protocol → UDP (the kernel's reading of
+ * protocol 0), no scheduler → wlc, no method → NAT, port 0 without persistence → persistence
+ * 360, a DR/TUN real server's port → the virtual port (a fwmark's → 0), a duplicate real server
+ * or a virtual server without real servers → dropped. Values keepalived refuses are `invalid`
+ * (see ConfReport), naming their line.
+ *
+ * Simplifications: IPv4 only (IPv6 is an error); virtual_server_group is not supported; the
+ * quorum and timing keywords take keepalived's default when unreadable, without a report.
  */
 import type { ConfNode } from '../../export/keepalived-conf';
-import { parseIp, type Ip } from '../../net/addr';
+import { ipStr, parseIp, type Ip } from '../../net/addr';
 import type { FwdMethod } from '../../ipvs/dest';
-import { int, seconds, type ConfReport } from './conf-words';
+import { PE_NAMES, SCHED_FLAG_BITS } from '../../ipvs/service';
+import { readChecker, readTimer, UNSIMULATED_CHECKERS, type CheckerConf, type Timers } from './conf-checker';
+import { int, intArg, type ConfReport } from './conf-words';
+
+export type { CheckerConf } from './conf-checker';
 
 export type LvsMethod = 'NAT' | 'DR' | 'TUN';
+export type LvsProto = 'tcp' | 'udp' | 'sctp';
 
-export interface CheckerConf {
-  kind: 'TCP_CHECK' | 'HTTP_GET';
-  line: number;
-  connectIp?: Ip;
-  connectPort?: number;
-  connectTimeoutUs: number;
-  retry: number;
-  delayBeforeRetryUs: number;
-  delayLoopUs: number;
-  /** Upper bound of the random start delay; 0 disables. */
-  warmupUs: number;
-  alpha: boolean;
-  /** HTTP_GET: the urls, each with its accepted status codes as [lo, hi] ranges. */
-  urls: { path: string; status: [number, number][] }[];
+/** lvs_method TUN's words, in the kernel's order (IP_VS_CONN_F_TUNNEL_TYPE_*, IP_VS_TUNNEL_ENCAP_FLAG_*). */
+export const TUN_TYPES = ['ipip', 'gue', 'gre'] as const;
+export const TUN_CSUM = ['nocsum', 'csum', 'remcsum'] as const;
+
+/** lvs_method: how a server is reached, with a tunnel's encapsulation (the dest's tun_type, tun_port, tun_flags). */
+export interface Forwarding {
+  method: LvsMethod;
+  tunType: number;
+  tunPort: number;
+  tunFlags: number;
 }
 
-export interface RealServerConf {
+export interface RealServerConf extends Forwarding {
+  line: number;
   addr: Ip;
   port: number;
   weight: number;
-  method: LvsMethod;
   inhibit: boolean;
   alpha: boolean;
   uThreshold: number;
@@ -38,22 +50,28 @@ export interface RealServerConf {
   checkers: CheckerConf[];
 }
 
-export interface VirtualServerConf {
+export interface VirtualServerConf<P extends LvsProto = LvsProto> extends Forwarding {
   line: number;
+  /** The words after `virtual_server`, as reports name the block. */
+  title: string;
   vip: Ip;
   port: number;
   fwmark: number;
-  proto: 'tcp' | 'udp';
+  /** A fwmark service has no protocol in keepalived; it is kept as 'tcp', as the ipvsadm emulation keeps it. */
+  proto: P;
   sched: string;
-  method: LvsMethod;
   /** Seconds; undefined = not persistent. */
   persistence?: number;
   granularity: number;
-  flags: string[];
+  /** persistence_engine, '' for none. */
+  pe: string;
+  /** IP_VS_SVC_F_SCHED1..3, from flag-N and the sh-/mh- keywords. */
+  schedFlags: number;
   ops: boolean;
   quorum: number;
   hysteresis: number;
-  sorry?: { addr: Ip; port: number; inhibit: boolean; method: LvsMethod };
+  /** Weight 1, no checkers: it goes in only while the quorum is lost. */
+  sorry?: RealServerConf;
   realServers: RealServerConf[];
 }
 
@@ -61,263 +79,234 @@ export function fwdOf(m: LvsMethod): FwdMethod {
   return m === 'NAT' ? 'masq' : m === 'DR' ? 'route' : 'tunnel';
 }
 
-/** Inheritable timer settings of a virtual_server / real_server block. */
-interface Timers {
-  delayLoopUs?: number;
-  connectTimeoutUs?: number;
-  retry?: number;
-  delayBeforeRetryUs?: number;
-  warmupUs?: number;
-  alpha?: boolean;
-  inhibit?: boolean;
+/** The method a dest's forwarding is set up as; 'local' dests count as DR to the director itself. */
+export function methodOf(fwd: FwdMethod): LvsMethod {
+  return fwd === 'masq' ? 'NAT' : fwd === 'tunnel' ? 'TUN' : 'DR';
 }
 
-/** Read one of the inheritable keywords into `t`; false if `s` is not one. */
-function timer(s: ConfNode, t: Timers): boolean {
-  const [k, a] = s.words;
-  switch (k) {
-    case 'delay_loop':
-      t.delayLoopUs = seconds(a) ?? t.delayLoopUs;
-      return true;
-    case 'connect_timeout':
-      t.connectTimeoutUs = seconds(a) ?? t.connectTimeoutUs;
-      return true;
-    case 'retry':
-    case 'nb_get_retry':
-      t.retry = int(a, 0, 1_000_000) ?? t.retry;
-      return true;
-    case 'delay_before_retry':
-      t.delayBeforeRetryUs = seconds(a) ?? t.delayBeforeRetryUs;
-      return true;
-    case 'warmup':
-      t.warmupUs = seconds(a) ?? t.warmupUs;
-      return true;
-    case 'alpha':
-      t.alpha = true;
-      return true;
-    case 'inhibit_on_failure':
-      t.inhibit = true;
-      return true;
-    default:
-      return false;
-  }
-}
+/** keepalived's lvs_schedulers (check_parser.c lbalgo_handler): the kernel's schedulers. */
+const SCHEDS = ['rr', 'wrr', 'lc', 'wlc', 'lblc', 'sh', 'mh', 'dh', 'fo', 'ovf', 'lblcr', 'sed', 'nq', 'twos'];
+const NO_TUN = { tunType: 0, tunPort: 0, tunFlags: 0 };
+/** Keywords keepalived takes that concern neither the IPVS table nor the lab's checkers. */
+const VS_SKIPPED = new Set(['omega', 'ha_suspend', 'virtualhost', 'quorum_up', 'quorum_down', 'smtp_alert', 'hashed', 'ip_family', 'lvs_timeouts', 'snmp_name', 'notify_up', 'notify_down', 'track_file']);
+const RS_SKIPPED = new Set(['notify_up', 'notify_down', 'smtp_alert', 'virtualhost', 'track_file', 'track_bfd', 'snmp_name']);
 
-const SCHEDS = new Set(['rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'sh', 'mh', 'dh', 'fo', 'ovf', 'sed', 'nq', 'twos']);
+/** A real server as written: weight and method unset until the virtual server's are known. */
+type RsDraft = Omit<RealServerConf, 'weight' | keyof Forwarding> & { weight?: number; fwd?: Forwarding };
 
 export function readVirtualServer(n: ConfNode, r: ConfReport): VirtualServerConf | undefined {
-  const [, a1, a2] = n.words;
-  const vs: VirtualServerConf = { line: n.line, vip: 0, port: 0, fwmark: 0, proto: 'tcp', sched: '', method: 'NAT', granularity: 0xffffffff, flags: [], ops: false, quorum: 1, hysteresis: 0, realServers: [] };
-  if (a1 === 'fwmark') {
-    vs.fwmark = int(a2, 1, 0xffffffff) ?? 0;
-    if (!vs.fwmark) return void r.error(n, `virtual_server fwmark ${a2 ?? ''}: invalid mark`);
-  } else {
-    const vip = parseIp(a1 ?? '');
-    if (vip === undefined) return void r.error(n, `virtual_server ${a1 ?? ''}: invalid address`);
-    vs.vip = vip;
-    vs.port = int(a2 ?? '0', 0, 65535) ?? 0;
-  }
+  const title = n.words.slice(1).join(' ');
+  const head = readHead(n, r);
+  if (!head) return undefined;
+  if (!n.block) return void r.error(n, `virtual_server ${title} has no { block }`);
+  const vs: VirtualServerConf = { line: n.line, title, ...head, proto: 'tcp', sched: '', method: 'NAT', ...NO_TUN, granularity: 0xffffffff, pe: '', schedFlags: 0, ops: false, quorum: 1, hysteresis: 0, realServers: [] };
   const t: Timers = {};
-  let method: LvsMethod | undefined;
+  let proto: LvsProto | undefined;
+  let fwd: Forwarding | undefined;
+  let weight = 1;
   const rsNodes: ConfNode[] = [];
+  let sorryNode: ConfNode | undefined;
   let sorryInhibit = false;
-  let sorryMethod: LvsMethod | undefined;
-  for (const s of n.block ?? []) {
-    if (timer(s, t)) continue;
-    const [k, a, b] = s.words;
+  let sorryFwd: Forwarding | undefined;
+  for (const s of n.block) {
+    if (readTimer(s, t)) continue;
+    const [k = '', a] = s.words;
     switch (k) {
       case 'lvs_sched':
       case 'lb_algo':
-        if (a && SCHEDS.has(a)) vs.sched = a;
-        else r.warn(s, `unknown scheduler ${a ?? ''}`);
+        if (a && SCHEDS.includes(a)) vs.sched = a;
+        else r.invalid(s, `${k}: unknown scheduler "${a ?? ''}" (${SCHEDS.join(', ')})`);
         break;
       case 'lvs_method':
       case 'lb_kind':
-        if (a === 'NAT' || a === 'DR' || a === 'TUN') method = a;
-        else r.warn(s, `unknown forwarding method ${a ?? ''}`);
+        fwd = readForwarding(s, r) ?? fwd;
         break;
-      case 'protocol':
-        if (a === 'TCP' || a === 'UDP') vs.proto = a === 'TCP' ? 'tcp' : 'udp';
-        else r.warn(s, `protocol ${a ?? ''} not simulated, using TCP`);
+      case 'protocol': {
+        // proto_handler compares with strcasecmp.
+        const p = a?.toLowerCase();
+        if (p === 'tcp' || p === 'udp' || p === 'sctp') proto = p;
+        else r.invalid(s, `protocol must be TCP, UDP or SCTP, not "${a ?? ''}"`);
         break;
+      }
       case 'persistence_timeout':
-        vs.persistence = int(a ?? '360', 1, 2678400) ?? 360;
+        // Without a value: IPVS_SVC_PERSISTENT_TIMEOUT.
+        vs.persistence = a === undefined ? 360 : (intArg(r, s, 1, 1, 2678400, 'a timeout in seconds') ?? vs.persistence);
         break;
       case 'persistence_granularity': {
         const g = parseIp(a ?? '');
-        if (g !== undefined) vs.granularity = g;
-        vs.persistence ??= 360;
+        if (g === undefined) r.invalid(s, `persistence_granularity: "${a ?? ''}" is not a netmask`);
+        else {
+          vs.granularity = g;
+          vs.persistence ??= 360;
+        }
         break;
       }
+      case 'persistence_engine':
+        // The kernel has no other engine module (the table would refuse it).
+        if (a && PE_NAMES.includes(a)) vs.pe = a;
+        else r.invalid(s, `persistence_engine: unknown engine "${a ?? ''}" (${PE_NAMES.join(', ')})`);
+        break;
+      case 'ops':
+        vs.ops = true;
+        break;
+      case 'weight':
+        weight = intArg(r, s, 1, 1, 65535, 'a weight') ?? weight;
+        break;
       case 'quorum':
         vs.quorum = int(a, 1, 0xffffffff) ?? 1;
         break;
       case 'hysteresis':
         vs.hysteresis = int(a, 0, 0xffffffff) ?? 0;
         break;
-      case 'sorry_server': {
-        const addr = parseIp(a ?? '');
-        if (addr === undefined) r.warn(s, `sorry_server ${a ?? ''}: invalid address`);
-        else vs.sorry = { addr, port: int(b ?? '', 0, 65535) ?? vs.port, inhibit: false, method: 'NAT' };
+      case 'sorry_server':
+        sorryNode = s;
         break;
-      }
       case 'sorry_server_inhibit':
         sorryInhibit = true;
         break;
       case 'sorry_server_lvs_method':
-        if (a === 'NAT' || a === 'DR' || a === 'TUN') sorryMethod = a;
-        break;
-      case 'ops':
-        vs.ops = true;
-        break;
-      case 'sh-port':
-      case 'sh-fallback':
-      case 'mh-port':
-      case 'mh-fallback':
-        vs.flags.push(k);
+        sorryFwd = readForwarding(s, r) ?? sorryFwd;
         break;
       case 'real_server':
         rsNodes.push(s);
         break;
-      case 'omega':
-      case 'ha_suspend':
-      case 'virtualhost':
-      case 'quorum_up':
-      case 'quorum_down':
-      case 'smtp_alert':
-        break;
       default:
-        r.unknown(s);
+        if (k in SCHED_FLAG_BITS) vs.schedFlags |= SCHED_FLAG_BITS[k]!;
+        else if (!VS_SKIPPED.has(k)) r.unknown(s);
     }
   }
+  const drafts = rsNodes.flatMap((s) => readRealServer(s, t, r) ?? []);
+
+  // validate_check_config, in its order.
+  const where = `virtual_server ${title}`;
+  if (drafts.length === 0) return void r.warn(n, `${where} has no real servers - ignoring`);
+  if (!vs.fwmark) {
+    if (!proto) r.warn(n, `${where}: no protocol set - defaulting to UDP`);
+    proto ??= 'udp';
+    if (vs.ops && proto !== 'udp') {
+      r.warn(n, `${where}: one packet scheduling requires UDP - resetting`);
+      vs.ops = false;
+    }
+    if (vs.port === 0 && vs.persistence === undefined) {
+      r.warn(n, `${where}: zero port only valid for persistent services - setting persistence 360`);
+      vs.persistence = 360;
+    }
+    vs.proto = proto;
+  } else if (proto) r.warn(n, `${where}: protocol specified for fwmark - protocol will be ignored`);
   if (!vs.sched) {
-    r.warn(n, `Virtual server ${a1 ?? ''} ${a2 ?? ''}: no scheduler set, setting default 'wlc'`);
+    r.warn(n, `${where}: no scheduler set, setting default 'wlc'`);
     vs.sched = 'wlc';
   }
-  if (!method) r.warn(n, `Virtual server ${a1 ?? ''} ${a2 ?? ''}: no forwarding method set, setting default NAT`);
-  vs.method = method ?? 'NAT';
-  if (vs.sorry) {
-    vs.sorry.inhibit = sorryInhibit;
-    vs.sorry.method = sorryMethod ?? vs.method;
+  const vsFwd = (): Forwarding => {
+    if (!fwd) r.warn(n, `${where}: no forwarding method set, setting default NAT`);
+    return (fwd ??= { method: 'NAT', ...NO_TUN });
+  };
+  for (const d of drafts) {
+    if (vs.realServers.some((x) => x.addr === d.addr && x.port === d.port)) {
+      r.warn(d, `real server ${ipStr(d.addr)}:${d.port} is duplicated - removing second rs`);
+      continue;
+    }
+    const { fwd: own, weight: w, ...rest } = d;
+    vs.realServers.push({ ...rest, weight: w ?? weight, ...(own ?? vsFwd()) });
   }
-  for (const s of rsNodes) {
-    const rs = readRealServer(s, vs, t, r);
-    if (rs) vs.realServers.push(rs);
+  for (const rs of vs.realServers) {
+    if (rs.method === 'NAT') {
+      if (!vs.fwmark && rs.port === 0) rs.port = vs.port;
+    } else if (vs.fwmark) {
+      if (rs.port !== 0) r.warn(rs, `${where}: fwmark service, real server ${ipStr(rs.addr)}:${rs.port} has port specified - clearing`);
+      rs.port = 0;
+    } else if (rs.port === 0) rs.port = vs.port;
+    else if (rs.port !== vs.port) {
+      r.warn(rs, `${where} and real server ${ipStr(rs.addr)}:${rs.port} ports don't match - resetting (${rs.method} uses the virtual port)`);
+      rs.port = vs.port;
+    }
   }
+  Object.assign(vs, fwd ?? { method: 'NAT', ...NO_TUN });
+  if (sorryNode) vs.sorry = readSorry(sorryNode, vs, sorryInhibit, sorryFwd ?? vsFwd(), r);
   return vs;
 }
 
-function readRealServer(n: ConfNode, vs: VirtualServerConf, vsT: Timers, r: ConfReport): RealServerConf | undefined {
-  const addr = parseIp(n.words[1] ?? '');
-  if (addr === undefined) return void r.error(n, `real_server ${n.words[1] ?? ''}: invalid address`);
+/** `virtual_server IP [PORT]` or `virtual_server fwmark N [inet]`. */
+function readHead(n: ConfNode, r: ConfReport): Pick<VirtualServerConf, 'vip' | 'port' | 'fwmark'> | undefined {
+  const [, a, b, c] = n.words;
+  if (a === 'group') return void r.error(n, 'virtual_server group is not supported; list each virtual server');
+  if (a === 'fwmark') {
+    const fwmark = intArg(r, n, 2, 1, 0xffffffff, 'a firewall mark', 'error');
+    if (c === 'inet6') return void r.error(n, 'virtual_server fwmark: IPv6 is not simulated');
+    if (c !== undefined && c !== 'inet') return void r.error(n, `virtual_server fwmark: unknown family "${c}"`);
+    return fwmark === undefined ? undefined : { vip: 0, port: 0, fwmark };
+  }
+  const vip = address(n, a, 'virtual_server', r);
+  const port = b === undefined ? 0 : intArg(r, n, 2, 0, 65535, 'a port', 'error');
+  if (c !== undefined) return void r.error(n, `virtual_server: unexpected "${c}"`);
+  return vip === undefined || port === undefined ? undefined : { vip, port, fwmark: 0 };
+}
+
+function address(n: ConfNode, w: string | undefined, what: string, r: ConfReport): Ip | undefined {
+  const a = parseIp(w ?? '');
+  if (a !== undefined) return a;
+  const v6 = w !== undefined && w.includes(':') && /^[0-9a-fA-F:.]+$/.test(w);
+  r.error(n, v6 ? `${what}: IPv6 ("${w}") is not simulated` : `${what}: "${w ?? ''}" is not an IP address`);
+  return undefined;
+}
+
+/** `NAT | DR | TUN [type ipip|gue|gre] [port N] [nocsum|csum|remcsum]` (check_parser.c svr_forwarding_handler). */
+function readForwarding(s: ConfNode, r: ConfReport): Forwarding | undefined {
+  const [k, method, ...opts] = s.words;
+  if (method !== 'NAT' && method !== 'DR' && method !== 'TUN') return void r.invalid(s, `${k}: unknown forwarding method "${method ?? ''}" (NAT, DR or TUN)`);
+  if (method !== 'TUN' && opts.length) return void r.invalid(s, `${k} ${method} takes no options`);
+  const f: Forwarding = { method, ...NO_TUN };
+  for (let i = 0; i < opts.length; i++) {
+    const w = opts[i]!;
+    const type = (TUN_TYPES as readonly string[]).indexOf(opts[i + 1] ?? '');
+    const port = int(opts[i + 1], 1, 65535);
+    const csum = (TUN_CSUM as readonly string[]).indexOf(w);
+    if (w === 'type' && type >= 0) {
+      f.tunType = type;
+      i++;
+    } else if (w === 'port' && port !== undefined) {
+      f.tunPort = port;
+      i++;
+    } else if (csum >= 0) f.tunFlags = csum;
+    else return void r.invalid(s, `${k} TUN: unexpected "${w}" (type ipip|gue|gre, port N, nocsum|csum|remcsum)`);
+  }
+  if ((f.tunType === 1) !== (f.tunPort !== 0)) return void r.invalid(s, `${k} TUN: gue tunnels require port, otherwise cannot have port`);
+  if (f.tunType === 0 && f.tunFlags !== 0) return void r.invalid(s, `${k} TUN: ipip tunnels do not support checksum option`);
+  if (f.tunType === 2 && f.tunFlags === 2) return void r.invalid(s, `${k} TUN: gre tunnels do not support remote checksum option`);
+  return f;
+}
+
+/** `real_server IP [PORT] { … }`; `vsT`: the virtual server's timers, which its checkers inherit. */
+function readRealServer(n: ConfNode, vsT: Timers, r: ConfReport): RsDraft | undefined {
+  const addr = address(n, n.words[1], 'real_server', r);
+  const port = n.words[2] === undefined ? 0 : intArg(r, n, 2, 0, 65535, 'a port', 'error');
+  if (n.words.length > 3) return void r.error(n, `real_server: unexpected "${n.words[3]}"`);
+  if (addr === undefined || port === undefined) return undefined;
   const t: Timers = { ...vsT };
-  let method = vs.method;
-  const rs: RealServerConf = { addr, port: int(n.words[2] ?? '', 0, 65535) ?? vs.port, weight: 1, method, inhibit: false, alpha: false, uThreshold: 0, lThreshold: 0, checkers: [] };
+  const rs: RsDraft = { line: n.line, addr, port, inhibit: false, alpha: false, uThreshold: 0, lThreshold: 0, checkers: [] };
   const checkerNodes: ConfNode[] = [];
   for (const s of n.block ?? []) {
-    if (timer(s, t)) continue;
-    const [k, a] = s.words;
-    switch (k) {
-      case 'weight':
-        rs.weight = int(a, 0, 2147483647) ?? 1;
-        break;
-      case 'lvs_method':
-      case 'lb_kind':
-        if (a === 'NAT' || a === 'DR' || a === 'TUN') method = a;
-        break;
-      case 'uthreshold':
-        rs.uThreshold = int(a, 0, 0xffffffff) ?? 0;
-        break;
-      case 'lthreshold':
-        rs.lThreshold = int(a, 0, 0xffffffff) ?? 0;
-        break;
-      case 'TCP_CHECK':
-      case 'HTTP_GET':
-        checkerNodes.push(s);
-        break;
-      case 'SSL_GET':
-      case 'SMTP_CHECK':
-      case 'DNS_CHECK':
-      case 'MISC_CHECK':
-      case 'BFD_CHECK':
-      case 'UDP_CHECK':
-      case 'PING_CHECK':
-      case 'FILE_CHECK':
-        r.warn(s, `${k} is not simulated; the checker is ignored`);
-        break;
-      case 'notify_up':
-      case 'notify_down':
-      case 'smtp_alert':
-        break;
-      default:
-        r.unknown(s);
-    }
-  }
-  rs.method = method;
-  // ipvs-datapath: a DR/TUN real server answers on the virtual port (keepalived corrects it).
-  if (method !== 'NAT' && vs.port !== 0 && rs.port !== vs.port) {
-    r.warn(n, `real server ${n.words[1] ?? ''} port ${rs.port}: DR/TUN uses the virtual port ${vs.port}`);
-    rs.port = vs.port;
+    if (readTimer(s, t)) continue;
+    const k = s.words[0] ?? '';
+    if (k === 'weight') rs.weight = intArg(r, s, 1, 0, 65535, 'a weight') ?? rs.weight;
+    else if (k === 'lvs_method') rs.fwd = readForwarding(s, r) ?? rs.fwd;
+    else if (k === 'uthreshold') rs.uThreshold = intArg(r, s, 1, 0, 2147483647, 'a connection count') ?? 0;
+    else if (k === 'lthreshold') rs.lThreshold = intArg(r, s, 1, 0, 2147483647, 'a connection count') ?? 0;
+    else if (k === 'TCP_CHECK' || k === 'HTTP_GET') checkerNodes.push(s);
+    else if (UNSIMULATED_CHECKERS.includes(k)) r.warn(s, `${k} is not simulated; the checker is ignored`);
+    else if (k === 'lb_kind') r.unknown(s, 'keepalived takes lvs_method here');
+    else if (!RS_SKIPPED.has(k)) r.unknown(s);
   }
   rs.inhibit = t.inhibit ?? false;
   rs.alpha = t.alpha ?? false;
-  for (const s of checkerNodes) rs.checkers.push(readChecker(s, rs, t, r));
+  rs.checkers = checkerNodes.map((s) => readChecker(s, t, r));
   return rs;
 }
 
-function readChecker(n: ConfNode, rs: RealServerConf, rsT: Timers, r: ConfReport): CheckerConf {
-  const kind = n.words[0] as 'TCP_CHECK' | 'HTTP_GET';
-  const t: Timers = {};
-  const c: CheckerConf = { kind, line: n.line, connectTimeoutUs: 0, retry: 0, delayBeforeRetryUs: 0, delayLoopUs: 0, warmupUs: 0, alpha: rs.alpha, urls: [] };
-  for (const s of n.block ?? []) {
-    if (timer(s, t)) continue;
-    const [k, a] = s.words;
-    switch (k) {
-      case 'connect_ip':
-        c.connectIp = parseIp(a ?? '');
-        break;
-      case 'connect_port':
-        c.connectPort = int(a, 1, 65535);
-        break;
-      case 'url':
-        if (kind !== 'HTTP_GET') r.unknown(s);
-        else c.urls.push(readUrl(s));
-        break;
-      case 'bindto':
-      case 'bind_port':
-      case 'log_all_failures':
-      case 'http_protocol':
-      case 'fast_recovery':
-        break;
-      default:
-        r.unknown(s);
-    }
-  }
-  c.delayLoopUs = t.delayLoopUs ?? rsT.delayLoopUs ?? 60e6;
-  c.connectTimeoutUs = t.connectTimeoutUs ?? rsT.connectTimeoutUs ?? 5e6;
-  c.retry = t.retry ?? rsT.retry ?? 1;
-  c.delayBeforeRetryUs = t.delayBeforeRetryUs ?? rsT.delayBeforeRetryUs ?? (kind === 'HTTP_GET' ? 3e6 : 1e6);
-  c.warmupUs = t.warmupUs ?? rsT.warmupUs ?? c.delayLoopUs;
-  c.alpha = t.alpha ?? rsT.alpha ?? false;
-  if (kind === 'HTTP_GET' && c.urls.length === 0) {
-    r.warn(n, 'HTTP_GET without url: checking path /');
-    c.urls.push({ path: '/', status: [[200, 299]] });
-  }
-  return c;
-}
-
-/** `url { path /health; status_code 200 }`; status_code takes codes and ranges (200-299). */
-function readUrl(n: ConfNode): { path: string; status: [number, number][] } {
-  let path = '/';
-  const status: [number, number][] = [];
-  for (const s of n.block ?? []) {
-    if (s.words[0] === 'path' && s.words[1]) path = s.words[1];
-    else if (s.words[0] === 'status_code') {
-      for (const w of s.words.slice(1)) {
-        const m = /^(\d{3})(?:-(\d{3}))?$/.exec(w);
-        if (m) status.push([Number(m[1]), Number(m[2] ?? m[1])]);
-      }
-    }
-  }
-  return { path, status: status.length ? status : [[200, 299]] };
+/** `sorry_server IP [PORT]`: the virtual port unless given. */
+function readSorry(s: ConfNode, vs: VirtualServerConf, inhibit: boolean, fwd: Forwarding, r: ConfReport): RealServerConf | undefined {
+  const addr = parseIp(s.words[1] ?? '');
+  if (addr === undefined) return void r.invalid(s, `sorry_server: "${s.words[1] ?? ''}" is not an IP address`);
+  const port = int(s.words[2], 0, 65535) ?? vs.port;
+  return { line: s.line, addr, port, weight: 1, ...fwd, inhibit, alpha: false, uThreshold: 0, lThreshold: 0, checkers: [] };
 }

@@ -7,6 +7,7 @@
  */
 import { parseKeepalivedConf, type ConfNode } from '../../export/keepalived-conf';
 import { parseCidr, parseIp, type Ip } from '../../net/addr';
+import type { L4Proto } from '../format';
 import { readVirtualServer, type VirtualServerConf } from './conf-lvs';
 import { ConfReport, int, seconds } from './conf-words';
 
@@ -69,7 +70,7 @@ export interface VrrpInstanceConf {
 export interface KeepalivedConf {
   global: GlobalDefs;
   vrrp: VrrpInstanceConf[];
-  virtualServers: VirtualServerConf[];
+  virtualServers: VirtualServerConf<L4Proto>[];
 }
 
 export type ConfResult = { ok: true; conf: KeepalivedConf; warnings: string[] } | { ok: false; errors: string[]; warnings: string[] };
@@ -80,7 +81,7 @@ export function parseKeepalived(text: string): ConfResult {
   const r = new ConfReport();
   const global: GlobalDefs = { routerId: '', vrrpVersion: 2, garpMasterRepeat: 5, garpMasterDelayUs: 5e6, garpLowerPrioRepeat: -1, garpLowerPrioDelayUs: -1, lvsFlush: false };
   const rawInstances: ConfNode[] = [];
-  const virtualServers: VirtualServerConf[] = [];
+  const virtualServers: VirtualServerConf<L4Proto>[] = [];
   for (const n of tree.nodes) {
     switch (n.words[0]) {
       case 'global_defs':
@@ -91,7 +92,7 @@ export function parseKeepalived(text: string): ConfResult {
         break;
       case 'virtual_server': {
         const vs = readVirtualServer(n, r);
-        if (vs) virtualServers.push(vs);
+        if (vs) virtualServers.push(simulated(vs, r));
         break;
       }
       case 'vrrp_sync_group':
@@ -116,6 +117,14 @@ export function parseKeepalived(text: string): ConfResult {
   if (sd?.instance !== undefined && !names.has(sd.instance)) r.errors.push(`lvs_sync_daemon: no vrrp_instance named ${sd.instance}`);
   if (r.errors.length) return { ok: false, errors: r.errors, warnings: r.warnings };
   return { ok: true, conf: { global, vrrp, virtualServers }, warnings: r.warnings };
+}
+
+/** The lab's data path carries TCP and UDP: an SCTP virtual server runs as TCP, with a warning. */
+function simulated(vs: VirtualServerConf, r: ConfReport): VirtualServerConf<L4Proto> {
+  const { proto } = vs;
+  if (proto !== 'sctp') return { ...vs, proto };
+  r.warn(vs, 'protocol SCTP not simulated, using TCP');
+  return { ...vs, proto: 'tcp' };
 }
 
 function readGlobal(n: ConfNode, g: GlobalDefs, r: ConfReport): void {

@@ -9,6 +9,7 @@
  */
 import type { Host } from '../../host/host';
 import type { Ipvs, SyncDaemonConf } from '../../ipvs/ipvs';
+import '../sync/sync-daemon'; // the daemons lvs_sync_daemon starts
 import { IPPROTO_VRRP, type Ipv4 } from '../../net/packet';
 import type { Iface } from '../../host/iface';
 import type { VrrpState } from '../../machines/vrrp-instance.machine';

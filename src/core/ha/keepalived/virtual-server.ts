@@ -12,12 +12,12 @@
 import type { Host } from '../../host/host';
 import type { Ipvs } from '../../ipvs/ipvs';
 import type { Service } from '../../ipvs/service';
-import { IP_VS_SVC_F_ONEPACKET, IP_VS_SVC_F_PERSISTENT, SCHED_FLAG_BITS } from '../../ipvs/service';
-import { ipStr } from '../../net/addr';
+import { IP_VS_SVC_F_ONEPACKET, IP_VS_SVC_F_PERSISTENT } from '../../ipvs/service';
 import type { DaemonLog } from '../daemon-log';
-import { fmtTrio, fmtVs, ipPort } from '../format';
+import { fmtTrio, fmtVs, ipPort, type L4Proto } from '../format';
 import { Checker } from './checker';
 import { fwdOf, type LvsMethod, type RealServerConf, type VirtualServerConf } from './conf-lvs';
+import { fwdArgs, svcArgs } from './ipvsadm-args';
 
 /** A real server as keepalived tracks it (real_server_t: alive, set, failed_checkers). */
 export interface RsState {
@@ -42,23 +42,14 @@ export class VirtualServer {
   constructor(
     readonly host: Host,
     readonly ipvs: Ipvs,
-    readonly conf: VirtualServerConf,
+    readonly conf: VirtualServerConf<L4Proto>,
     private readonly log: DaemonLog,
     private readonly ident: string,
   ) {
     this.label = fmtVs(conf);
     this.rs = conf.realServers.map((c) => ({ conf: c, alive: false, set: false, inhibit: c.inhibit, weight: c.weight, method: c.method, checkers: [], failed: new Set() }));
     const s = conf.sorry;
-    this.sorry = s && {
-      conf: { addr: s.addr, port: s.port, weight: 1, method: s.method, inhibit: s.inhibit, alpha: false, uThreshold: 0, lThreshold: 0, checkers: [] },
-      alive: false,
-      set: false,
-      inhibit: s.inhibit,
-      weight: 1,
-      method: s.method,
-      checkers: [],
-      failed: new Set(),
-    };
+    this.sorry = s && { conf: s, alive: false, set: false, inhibit: s.inhibit, weight: s.weight, method: s.method, checkers: [], failed: new Set() };
   }
 
   /**
@@ -67,11 +58,10 @@ export class VirtualServer {
    */
   start(before?: VirtualServer): void {
     const c = this.conf;
-    let flags = 0;
-    for (const f of c.flags) flags |= SCHED_FLAG_BITS[f] ?? 0;
+    let flags = c.schedFlags;
     if (c.persistence !== undefined) flags |= IP_VS_SVC_F_PERSISTENT;
     if (c.ops) flags |= IP_VS_SVC_F_ONEPACKET;
-    const spec = { sched: c.sched, flags, timeout: c.persistence ?? 0, netmask: c.granularity };
+    const spec = { sched: c.sched, flags, timeout: c.persistence ?? 0, netmask: c.granularity, pe: c.pe };
     const existing = c.fwmark ? this.ipvs.findFwmarkService(c.fwmark) : this.ipvs.findService(c.proto, c.vip, c.port);
     if (existing) {
       existing.edit(spec);
@@ -207,9 +197,10 @@ export class VirtualServer {
     if (!svc) return;
     const { addr } = rs.conf;
     const port = rs.conf.port;
-    const spec = { addr, port, weight: weightOverride ?? rs.weight, fwd: fwdOf(rs.method), uThreshold: rs.conf.uThreshold, lThreshold: rs.conf.lThreshold };
+    const { uThreshold, lThreshold, tunType, tunPort, tunFlags } = rs.conf;
+    const spec = { addr, port, weight: weightOverride ?? rs.weight, fwd: fwdOf(rs.method), uThreshold, lThreshold, tunType, tunPort, tunFlags };
     const exists = svc.findDest(addr, port) !== undefined;
-    const flag = fwdFlagText(rs.method);
+    const flag = fwdArgs({ ...rs.conf, method: rs.method }).join(' ');
     if (op === 'add') {
       if (exists) svc.editDest(spec);
       else svc.addDest(spec);
@@ -232,8 +223,7 @@ export class VirtualServer {
   }
 
   private svcArg(): string {
-    const c = this.conf;
-    return c.fwmark ? `-f ${c.fwmark}` : `${c.proto === 'tcp' ? '-t' : '-u'} ${ipStr(c.vip)}:${c.port}`;
+    return svcArgs(this.conf).join(' ');
   }
 
   private rsLabel(rs: RsState): string {
@@ -248,8 +238,4 @@ export class VirtualServer {
   private event(op: string, text: string, rs: RsState | undefined, weight: number): void {
     this.log.event('ipvs.cmd', text, { daemon: 'keepalived', op, vs: this.label, ...(rs ? { rs: ipPort(rs.conf.addr, rs.conf.port), weight } : {}) });
   }
-}
-
-function fwdFlagText(m: LvsMethod): string {
-  return m === 'NAT' ? '-m' : m === 'DR' ? '-g' : '-i';
 }

@@ -12,8 +12,10 @@
  * Backup: joins the group, and for each entry received creates or updates an entry
  * flagged SYNC bound to its own service and dest, with the received timeout
  * (sync-backup.ts).
+ *
+ * Loading this module gives every Ipvs its daemons (`useIpvsSync`, at the bottom).
  */
-import type { Ipvs, SyncDaemonConf } from '../../ipvs/ipvs';
+import { useIpvsSync, type Ipvs, type SyncDaemonConf } from '../../ipvs/ipvs';
 import type { Conn } from '../../ipvs/conn';
 import { IP_VS_CONN_F_ONE_PACKET, IP_VS_CONN_F_TEMPLATE } from '../../ipvs/conn';
 import { ip, ipStr } from '../../net/addr';
@@ -149,3 +151,5 @@ export class IpvsSync {
     this.ipvs.host.ctl('ipvs.sync', `IPVS: ${text}`);
   }
 }
+
+useIpvsSync((ipvs) => new IpvsSync(ipvs));

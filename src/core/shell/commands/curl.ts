@@ -7,12 +7,18 @@
  * Response headers are nginx 1.22.1's (the model carries status and body only; the
  * header block is rebuilt with the lab's dates, 236 bytes as the model counts them).
  * Without -m, a transfer that never ends is cut after 130 s of simulated time, as if ^C.
+ *
+ * Several URLs: like libcurl's connection cache, a connection left intact (HTTP/1.1
+ * keep-alive) carries the next request to the same scheme, host name and port
+ * (`Re-using existing connection #0`), so a director schedules it once; curl closes what
+ * is left open when it exits.
  */
 import { CONNECT_CAP_US, type CmdCtx } from '../context';
 import { ipStr, parseIp } from '../../net/addr';
 import { CURL_AGENT } from '../../apps/http';
 import { resolvePath } from '../vfs';
-import { startTxn, requestText, type HttpTxn } from './http-txn';
+import { startTxn, requestText, reusable, type HttpTxn } from './http-txn';
+import type { TcpSocket } from '../../host/tcp';
 import { backslashEscapes, floatArg, httpDate, labUnix, LAB_EPOCH_S } from './util';
 
 const TRY = "curl: try 'curl --help' or 'curl --manual' for more information\n";
@@ -161,14 +167,32 @@ export function curl(ctx: CmdCtx): number {
     return 2;
   }
   let status = 0;
-  urls.forEach((u, n) => {
-    const r = fetchOne(ctx, o, u, n);
-    if (r !== 0) status = r;
-  });
+  const pool: ConnPool = { conns: new Map(), next: 0 };
+  try {
+    for (const u of urls) {
+      const r = fetchOne(ctx, o, u, pool);
+      if (r !== 0) status = r;
+      if (r === 124 || r === 130) break;
+    }
+  } finally {
+    // curl_easy_cleanup: connections still in the cache are closed (FIN) as curl exits.
+    for (const c of pool.conns.values()) if (reusable(c.sock)) c.sock.close();
+  }
   return status;
 }
 
-function fetchOne(ctx: CmdCtx, o: Opts, url: string, connNo: number): number {
+/** libcurl's connection cache for one curl run: open connections and the next #id. */
+interface ConnPool {
+  readonly conns: Map<string, { readonly sock: TcpSocket; readonly id: number }>;
+  next: number;
+}
+
+/** A heap-looking address for "Found bundle for host: %p": one per host's bundle, as stable as its connection. */
+function bundleAddr(sock: TcpSocket): string {
+  return '0x' + (0x55d0c3e9a000 + ((sock.lport * 0x9e37) & 0xffff) * 0x10).toString(16);
+}
+
+function fetchOne(ctx: CmdCtx, o: Opts, url: string, pool: ConnPool): number {
   const sys = ctx.sys;
   const host = sys.host;
   const showErr = !o.silent || o.showError;
@@ -181,7 +205,13 @@ function fetchOne(ctx: CmdCtx, o: Opts, url: string, connNo: number): number {
     return code;
   };
   const u = parseUrl(url);
+  const key = 'err' in u ? '' : `${u.scheme}://${u.host.toLowerCase()}:${u.port}|${o.iface ?? ''}`;
+  const cached = 'err' in u ? undefined : pool.conns.get(key);
+  const reuse = cached !== undefined && reusable(cached.sock) ? cached : undefined;
+  if (cached !== undefined && reuse === undefined) pool.conns.delete(key);
+  const connNo = reuse?.id ?? pool.next++;
   if ('err' in u) return failWith(u.err, u.msg);
+  if (reuse !== undefined) return transfer(ctx, o, url, u, reuse.sock.remote, undefined, pool, connNo, reuse.sock);
   const dst = sys.resolve(u.host);
   if (dst === undefined) {
     if (o.verbose) ctx.err(`* Could not resolve host: ${u.host}\n`);
@@ -206,8 +236,42 @@ function fetchOne(ctx: CmdCtx, o: Opts, url: string, connNo: number): number {
     if (o.verbose) ctx.err(`* Failed to connect to ${u.host} port ${u.port} after 0 ms: Couldn't connect to server\n`);
     return failWith(7, `Failed to connect to ${u.host} port ${u.port} after 0 ms: Couldn't connect to server`);
   }
+  return transfer(ctx, o, url, u, dst, src, pool, connNo, undefined);
+}
+
+/** One request: on a new connection (`reuse` undefined) or on the cached one. */
+function transfer(
+  ctx: CmdCtx,
+  o: Opts,
+  url: string,
+  u: { scheme: string; host: string; port: number; path: string },
+  dst: number,
+  src: number | undefined,
+  pool: ConnPool,
+  connNo: number,
+  reuse: TcpSocket | undefined,
+): number {
+  const sys = ctx.sys;
+  const host = sys.host;
+  const showErr = !o.silent || o.showError;
+  const meterOn = !o.silent && !o.verbose && (o.output !== undefined || !ctx.stdoutTty);
+  const key = `${u.scheme}://${u.host.toLowerCase()}:${u.port}|${o.iface ?? ''}`;
+  const failWith = (code: number, msg: string, t?: HttpTxn): number => {
+    pool.conns.delete(key);
+    if (meterOn) ctx.err(meter(t?.bytes ?? 0, undefined, t ? (t.tDone ?? sys.lab.now) - t.tStart : 0));
+    if (o.verbose) ctx.err(`* Closing connection ${connNo}\n`);
+    if (showErr) ctx.err(`curl: (${code}) ${msg}\n`);
+    if (o.writeOut !== undefined) ctx.out(writeOut(o.writeOut, t, url, code));
+    return code;
+  };
+  if (reuse !== undefined && o.verbose) {
+    // url.c ConnectionExists / reuse_conn, for an HTTP/1.1 connection from this run.
+    ctx.err(`* Found bundle for host: ${bundleAddr(reuse)} [serially]\n`);
+    ctx.err('* Can not multiplex, even if we wanted to\n');
+    ctx.err(`* Re-using existing connection #${connNo} with host ${u.host}\n`);
+  }
   const method = o.method ?? (o.head ? 'HEAD' : 'GET');
-  const t = startTxn(host, { dst, port: u.port, ...(src !== undefined ? { src } : {}), method, path: u.path, hostHeader: u.port === (u.scheme === 'https' ? 443 : 80) ? u.host : `${u.host}:${u.port}`, agent: o.agent, version: '1.1' });
+  const t = startTxn(host, { dst, port: u.port, ...(src !== undefined ? { src } : {}), method, path: u.path, hostHeader: u.port === (u.scheme === 'https' ? 443 : 80) ? u.host : `${u.host}:${u.port}`, agent: o.agent, version: '1.1', keepAlive: true, ...(reuse !== undefined ? { reuse } : {}) });
   const t0 = t.tStart;
   const engine = sys.lab.world.engine;
   // curl's own timers: --connect-timeout while connecting, -m for the whole transfer.
@@ -227,7 +291,7 @@ function fetchOne(ctx: CmdCtx, o: Opts, url: string, connNo: number): number {
   }
   const verboseConnected = () => {
     if (!o.verbose || t.tConnected === undefined) return;
-    ctx.err(`* Connected to ${u.host} (${ipStr(dst)}) port ${u.port} (#${connNo})\n`);
+    if (!t.reused) ctx.err(`* Connected to ${u.host} (${ipStr(dst)}) port ${u.port} (#${connNo})\n`);
     const req = requestText({ method, path: u.path, hostHeader: u.host, agent: o.agent, version: '1.1' });
     ctx.err(req.split('\r\n').slice(0, -1).map((l) => `> ${l}\n`).join(''));
   };
@@ -282,6 +346,8 @@ function fetchOne(ctx: CmdCtx, o: Opts, url: string, connNo: number): number {
       return 23;
     }
   } else ctx.out(out);
+  // Left intact for the next URL to the same host (and closed when curl exits).
+  if (t.sock !== undefined && reusable(t.sock)) pool.conns.set(key, { sock: t.sock, id: connNo });
   if (o.verbose) ctx.err(`* Connection #${connNo} to host ${u.host} left intact\n`);
   if (meterOn) ctx.err(meter(body.length, body.length, (t.tDone ?? sys.lab.now) - t0));
   if (o.writeOut !== undefined) ctx.out(writeOut(o.writeOut, t, url, 0));
@@ -305,7 +371,7 @@ function writeOut(fmt: string, t: HttpTxn | undefined, url: string, code: number
     size_header: String(t?.status !== undefined ? t.bytes - (t.body?.length ?? 0) : 0),
     url_effective: url,
     exitcode: String(code),
-    num_connects: t?.tConnected !== undefined ? '1' : '0',
+    num_connects: t?.tConnected !== undefined && !t.reused ? '1' : '0',
   };
   const s = fmt.replace(/%\{([a-z_]+)\}/g, (m, k: string) => vars[k] ?? '');
   return backslashEscapes(s.replace(/\\(?![nrt\\])/g, '\\\\'), false).text;

@@ -6,27 +6,13 @@
  * the lab's plausible stand-ins (the model has no processes).
  */
 import type { CmdCtx } from '../context';
-import { civil, labUnix, p2 } from './util';
+import { systemdTimespan, systemdTimestamp } from './util';
 import { HA_UNITS, haSystemctl } from '../../ha/systemctl';
 
 const UNITS = new Set(['nginx', 'nginx.service']);
 
 /** When the service last changed state, as the shell saw it (systemd's ActiveEnterTimestamp). */
 const since = new WeakMap<object, { state: string; at: number }>();
-
-function timespan(us: number): string {
-  const s = Math.floor(us / 1e6);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}min${s % 60 ? ` ${s % 60}s` : ''}`;
-  const h = Math.floor(m / 60);
-  return `${h}h${m % 60 ? ` ${m % 60}min` : ''}`;
-}
-
-function stamp(us: number): string {
-  const c = civil(labUnix(us));
-  return `${c.wd} ${c.y}-${p2(c.mo)}-${p2(c.d)} ${p2(c.h)}:${p2(c.mi)}:${p2(c.s)} UTC`;
-}
 
 export function systemctl(ctx: CmdCtx): number {
   const args = ctx.argv.slice(1).filter((a) => !a.startsWith('-'));
@@ -129,7 +115,7 @@ export function systemctl(ctx: CmdCtx): number {
 }
 
 function statusAll(ctx: CmdCtx): number {
-  ctx.out(`● ${ctx.sys.hostname}\n    State: running\n    Units: 251 loaded (incl. loaded aliases)\n     Jobs: 0 queued\n   Failed: 0 units\n    Since: ${stamp(0)}; ${timespan(ctx.sh.lab.now)} ago\n  systemd: 252.39-1~deb12u1\n   CGroup: /\n`);
+  ctx.out(`● ${ctx.sys.hostname}\n    State: running\n    Units: 251 loaded (incl. loaded aliases)\n     Jobs: 0 queued\n   Failed: 0 units\n    Since: ${systemdTimestamp(0)}; ${systemdTimespan(ctx.sh.lab.now)} ago\n  systemd: 252.39-1~deb12u1\n   CGroup: /\n`);
   return 0;
 }
 
@@ -137,7 +123,7 @@ function status(ctx: CmdCtx, unit: string): string {
   const web = ctx.sys.node.web!;
   const now = ctx.sh.lab.now;
   const at = since.get(web)?.at ?? 0;
-  const ago = `${stamp(at)}; ${timespan(now - at)} ago`;
+  const ago = `${systemdTimestamp(at)}; ${systemdTimespan(now - at)} ago`;
   const head = `${web.condition === 'stopped' ? '○' : '●'} ${unit} - A high performance web server and a reverse proxy server\n     Loaded: loaded (/lib/systemd/system/nginx.service; enabled; preset: enabled)\n`;
   const pid = 500 + (ctx.sys.name.length * 7) % 90;
   if (web.condition === 'stopped') {

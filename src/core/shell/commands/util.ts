@@ -71,11 +71,27 @@ export function civil(unixS: number): CivilTime {
   };
 }
 
-export const p2 = (n: number): string => String(n).padStart(2, '0');
+/** Two digits (n ≥ 0): 07. tcpdump's per-packet timestamps use it too, hence no padStart. */
+export const p2 = (n: number): string => (n < 10 ? '0' : '') + n;
 
 /** The lab's time now as Unix seconds. */
 export function labUnix(nowUs: number): number {
   return LAB_EPOCH_S + Math.floor(nowUs / 1e6);
+}
+
+/** systemd's timestamp of a lab time: `Thu 2026-11-26 00:00:05 UTC`. */
+export function systemdTimestamp(us: number): string {
+  const c = civil(labUnix(us));
+  return `${c.wd} ${c.y}-${p2(c.mo)}-${p2(c.d)} ${p2(c.h)}:${p2(c.mi)}:${p2(c.s)} UTC`;
+}
+
+/** systemd's format_timespan as systemctl status prints an age: `5s`, `2min 3s`, `1h 4min`. */
+export function systemdTimespan(us: number): string {
+  const s = Math.floor(us / 1e6);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}min${s % 60 ? ` ${s % 60}s` : ''}`;
+  return `${Math.floor(m / 60)}h${m % 60 ? ` ${m % 60}min` : ''}`;
 }
 
 /** `Thu, 26 Nov 2026 00:59:33 GMT` (HTTP Date). */

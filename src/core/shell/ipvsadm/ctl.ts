@@ -8,14 +8,13 @@
  * family; those are kept here as configuration only ("foreign": listed, saved, edited,
  * never hit by a packet), per Ipvs, so that ipvsadm answers as it would.
  */
-import type { Dest, FwdMethod } from '../../ipvs/dest';
+import type { Dest } from '../../ipvs/dest';
+import { fwdOfFlags } from '../../ipvs/conn';
 import type { Ipvs } from '../../ipvs/ipvs';
 import { isSchedulerName } from '../../ipvs/schedulers/index';
 import { IpvsError, type Service } from '../../ipvs/service';
 import { coreEntry, foreignEntry, stats64, svcHash } from './dump';
 import {
-  IP_VS_CONN_F_LOCALNODE,
-  IP_VS_CONN_F_MASQ,
   IP_VS_CONN_F_TUNNEL,
   IP_VS_CONN_F_TUNNEL_TYPE_GUE,
   type DaemonEntry,
@@ -40,19 +39,6 @@ type Found = { kind: 'core'; svc: Service } | { kind: 'foreign'; svc: ForeignSvc
 
 /** The kernel's dest lookup key: address and port. */
 const sameDest = (d: DestUser) => (x: ForeignDest) => x.port === d.port && addrEqual(x.addr, d.addr);
-
-function fwdOf(connFlags: number): FwdMethod {
-  switch (connFlags & 7) {
-    case IP_VS_CONN_F_MASQ:
-      return 'masq';
-    case IP_VS_CONN_F_TUNNEL:
-      return 'tunnel';
-    case IP_VS_CONN_F_LOCALNODE:
-      return 'local';
-    default:
-      return 'route';
-  }
-}
 
 /** The kernel's scheduler modules (6.1 predates ip_vs_twos). */
 function schedulerExists(ipvs: Ipvs, name: string): boolean {
@@ -311,7 +297,7 @@ export class IpvsCtl {
       addr: d.addr.w[0],
       port: d.port,
       weight: d.weight,
-      fwd: fwdOf(d.connFlags),
+      fwd: fwdOfFlags(d.connFlags),
       uThreshold: d.uThreshold,
       lThreshold: d.lThreshold,
       tunType: d.tunType,

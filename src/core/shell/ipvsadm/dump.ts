@@ -2,27 +2,15 @@
  * What the kernel's GET_SERVICE / GET_DEST dumps report for a service and its dests:
  * configuration, connection counters, and the 64-bit statistics with their rates.
  */
-import type { Dest, FwdMethod, IpvsStats } from '../../ipvs/dest';
+import type { Dest, IpvsStats } from '../../ipvs/dest';
+import { fwdFlag } from '../../ipvs/conn';
 import type { Ipvs } from '../../ipvs/ipvs';
 import type { Service } from '../../ipvs/service';
-import { IP_VS_CONN_F_DROUTE, IP_VS_CONN_F_LOCALNODE, IP_VS_CONN_F_MASQ, IP_VS_CONN_F_TUNNEL, type DestEntry, type ServiceEntry, type Stats64 } from './entry';
+import type { DestEntry, ServiceEntry, Stats64 } from './entry';
 import type { Ext, ForeignDest, ForeignSvc } from './foreign';
 import { AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP, v4 } from './netdb';
 
 const ZERO_STATS: Stats64 = { conns: 0, inpkts: 0, outpkts: 0, inbytes: 0, outbytes: 0, cps: 0, inpps: 0, outpps: 0, inbps: 0, outbps: 0 };
-
-export function connFlagsOf(fwd: FwdMethod): number {
-  switch (fwd) {
-    case 'masq':
-      return IP_VS_CONN_F_MASQ;
-    case 'tunnel':
-      return IP_VS_CONN_F_TUNNEL;
-    case 'local':
-      return IP_VS_CONN_F_LOCALNODE;
-    default:
-      return IP_VS_CONN_F_DROUTE;
-  }
-}
 
 export function stats64(ipvs: Ipvs, st: IpvsStats, dest: boolean): Stats64 {
   const r = ipvs.rates(st);
@@ -51,7 +39,7 @@ export function coreEntry(ipvs: Ipvs, x: Ext, svc: Service): ServiceEntry {
       af: AF_INET,
       addr: v4(d.addr),
       port: d.port,
-      connFlags: connFlagsOf(d.fwd),
+      connFlags: fwdFlag(d.fwd),
       weight: d.weight,
       uThreshold: d.uThreshold,
       lThreshold: d.lThreshold,

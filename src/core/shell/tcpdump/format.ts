@@ -13,6 +13,7 @@ import type { Ip, Mac } from '../../net/addr';
 import { BROADCAST_MAC, ipStr } from '../../net/addr';
 import { appText, tcpChecksum, tcpOptionBytes, tcpOptions, type VrrpAuthFields } from './wire';
 import { tcpPortName, udpPortName } from './services';
+import { civil, LAB_EPOCH_S, p2 } from '../commands/util';
 
 /** `-i any` packet types, as print-sll.c prints them (B, M: received broadcast/multicast). */
 export type SllDir = 'In' | 'Out' | 'B' | 'M' | 'P';
@@ -97,29 +98,13 @@ export function newTcpdumpState(): TcpdumpState {
   return { tcpSeq: new TcpSeqTable() };
 }
 
-const DEFAULT_MIDNIGHT_EPOCH_S = 1795651200; // 2026-11-26 00:00:00
 const DAY_US = 86_400_000_000;
 
-const pad2 = (n: number): string => (n < 10 ? '0' : '') + n;
 const pad6 = (n: number): string => String(n).padStart(6, '0');
 
 function hms(us: number): string {
   const t = Math.floor(us / 1e6);
-  return `${pad2(Math.floor(t / 3600) % 24)}:${pad2(Math.floor(t / 60) % 60)}:${pad2(t % 60)}.${pad6(us % 1e6)}`;
-}
-
-/** Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm). */
-function civil(days: number): string {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  return `${y}-${pad2(m)}-${pad2(d)}`;
+  return `${p2(Math.floor(t / 3600) % 24)}:${p2(Math.floor(t / 60) % 60)}:${p2(t % 60)}.${pad6(us % 1e6)}`;
 }
 
 /** The timestamp and its trailing space, as ts_print writes it ('' for -t). */
@@ -137,12 +122,13 @@ export function formatTimestamp(
     case 'hms':
       return hms(dayUs % DAY_US) + ' ';
     case 'epoch': {
-      const abs = (clock.midnightEpochS ?? DEFAULT_MIDNIGHT_EPOCH_S) * 1e6 + dayUs;
+      const abs = (clock.midnightEpochS ?? LAB_EPOCH_S) * 1e6 + dayUs;
       return `${Math.floor(abs / 1e6)}.${pad6(abs % 1e6)} `;
     }
     case 'date': {
-      const abs = (clock.midnightEpochS ?? DEFAULT_MIDNIGHT_EPOCH_S) * 1e6 + dayUs;
-      return `${civil(Math.floor(abs / DAY_US))} ${hms(abs % DAY_US)} `;
+      const abs = (clock.midnightEpochS ?? LAB_EPOCH_S) * 1e6 + dayUs;
+      const c = civil(Math.floor(abs / 1e6));
+      return `${c.y}-${p2(c.mo)}-${p2(c.d)} ${hms(abs % DAY_US)} `;
     }
     case 'delta':
     case 'since-first': {

@@ -10,12 +10,8 @@
 import type { Frame, Ipv4, Tcp, Vrrp, AppData, L4 } from '../../net/packet';
 import { ETH_P_IP } from '../../net/packet';
 
-/** TCP options the model may grow (see the report); read structurally so none is required. */
-export interface TcpOptionFields {
-  readonly sackOk?: boolean;
-  readonly wscale?: number;
-  readonly ts?: { readonly val: number; readonly ecr: number };
-}
+/** The option fields of a segment (all optional on `Tcp`). */
+export type TcpOptionFields = Pick<Tcp, 'sackOk' | 'wscale' | 'ts'>;
 
 export type TcpOption =
   | { readonly kind: 'mss'; readonly value: number }
@@ -28,7 +24,7 @@ const NOP: TcpOption = { kind: 'nop' };
 
 /** The options of a segment in the order Linux writes them (tcp_options_write). */
 export function tcpOptions(tcp: Tcp): TcpOption[] {
-  const x = tcp as Tcp & TcpOptionFields;
+  const x: TcpOptionFields = tcp;
   const out: TcpOption[] = [];
   const syn = (tcp.flags & 0x02) !== 0;
   if (tcp.mss !== undefined) out.push({ kind: 'mss', value: tcp.mss });

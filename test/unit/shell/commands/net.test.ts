@@ -4,7 +4,7 @@
  * milliseconds differ.
  */
 import { describe, expect, it } from 'vitest';
-import { referenceShell } from '../fixtures';
+import { presetShell, referenceShell } from '../fixtures';
 import { pingSummary, pingTime } from '../../../../src/core/shell/commands/ping';
 
 describe('ping (linux-tools.md §3)', () => {
@@ -127,6 +127,62 @@ describe('curl (linux-tools.md §2)', () => {
         'rs1 192.168.10.11\n' +
         '* Connection #0 to host 192.168.10.11 left intact\n',
     );
+  });
+
+  it('several URLs to one host: connection #0 is reused (keep-alive), one handshake, one close', () => {
+    const sh = referenceShell('client');
+    sh.run('ssh rs1 tcpdump -n -i eth0 tcp port 80 &');
+    const r = sh.run('curl -v http://192.168.10.11/ http://192.168.10.11/index.html');
+    expect(r.exit).toBe(0);
+    const v = r.output.split('\n').filter((l) => /^[*<>] |^rs1 /.test(l));
+    const second = v.indexOf('* Connection #0 to host 192.168.10.11 left intact') + 1;
+    expect(second).toBeGreaterThan(0);
+    // url.c ConnectionExists / reuse_conn (curl 7.88.1): no "Trying", no "Connected to".
+    expect(v[second]).toMatch(/^\* Found bundle for host: 0x[0-9a-f]{12} \[serially\]$/);
+    expect(v.slice(second + 1)).toEqual([
+      '* Can not multiplex, even if we wanted to',
+      '* Re-using existing connection #0 with host 192.168.10.11',
+      '> GET /index.html HTTP/1.1',
+      '> Host: 192.168.10.11',
+      '> User-Agent: curl/7.88.1',
+      '> Accept: */*',
+      '> ',
+      ...v.slice(second - 12, second - 2), // the same response headers
+      'rs1 192.168.10.11',
+      '* Connection #0 to host 192.168.10.11 left intact',
+    ]);
+    const wire = (r.output + sh.run('sleep 1').output).split('\n').filter((l) => / IP 203\.0\.113\.10\.\d+ > /.test(l));
+    expect(wire.filter((l) => l.includes('Flags [S]'))).toHaveLength(1);
+    expect(wire.filter((l) => l.includes('Flags [F.]'))).toHaveLength(1);
+    expect(wire.filter((l) => l.includes('Flags [P.]')).map((l) => l.replace(/.*(seq \S+).*(HTTP: .*)$/, '$1 $2'))).toEqual([
+      'seq 1:78, HTTP: GET / HTTP/1.1',
+      'seq 78:165, HTTP: GET /index.html HTTP/1.1',
+    ]);
+    // The client closes when curl exits, after the last response.
+    expect(wire.at(-2)).toMatch(/Flags \[F\.\], seq 165, ack 509,/);
+  });
+
+  it('-w num_connects: 1 for the URL that connected, 0 for the ones that reused; other hosts get #1', () => {
+    const sh = referenceShell('client');
+    expect(sh.run('curl -s -o /dev/null -w "%{num_connects} %{local_port}\\n" http://192.168.10.11/ http://192.168.10.11/ http://192.168.10.12/').output).toMatch(/^1 (\d+)\n0 \1\n1 (?!\1)\d+\n$/);
+    const v = sh.run('curl -v -o /dev/null http://192.168.10.11:81/ http://192.168.10.11/ http://192.168.10.12/').output;
+    expect(v).toContain('* Closing connection 0\n');
+    expect(v).toContain('* Connected to 192.168.10.11 (192.168.10.11) port 80 (#1)\n');
+    expect(v).toContain('* Connected to 192.168.10.12 (192.168.10.12) port 80 (#2)\n');
+  });
+
+  it('several URLs to a VIP: one connection, so IPVS schedules once and one real server answers all', () => {
+    const sh = presetShell('dr', 'client1');
+    const bodies = sh.run('curl -s http://192.168.10.100/ http://192.168.10.100/a http://192.168.10.100/b').output;
+    expect(new Set(bodies.trimEnd().split('\n')).size).toBe(1);
+    expect(bodies.trimEnd().split('\n')).toHaveLength(3);
+    const conns = sh.run('ssh director ipvsadm -Lnc').output.split('\n').filter((l) => l.startsWith('TCP '));
+    expect(conns).toHaveLength(1);
+    expect(sh.run('ssh director ipvsadm -Ln --stats').output).toMatch(/\nTCP  192\.168\.10\.100:80 +1 +\d+/);
+    // Separate curls are separate connections: round robin moves on.
+    const a = sh.run('curl -s http://192.168.10.100/').output;
+    const b = sh.run('curl -s http://192.168.10.100/').output;
+    expect(a).not.toBe(b);
   });
 
   it('the three (28) timeouts', () => {

@@ -1,0 +1,16 @@
+import { launchBrowser, startPreview } from '../test/browser/harness';
+const server = await startPreview();
+const lab = await launchBrowser({ viewport: { width: 1400, height: 900 } });
+const page = lab.page;
+await page.goto(server.url + '#lesson=lvs-dr&step=2', { waitUntil: 'load' });
+await page.waitForFunction(() => window.__lab?.uiReady === true, undefined, { timeout: 30000 });
+await page.waitForTimeout(1500);
+await page.screenshot({ path: '.scratch/lesson.png' });
+await page.getByRole('button', { name: 'Hint' }).click();
+await page.getByRole('button', { name: 'Show me' }).click();
+await page.waitForTimeout(6000);
+await page.screenshot({ path: '.scratch/lesson2.png' });
+await page.getByRole('button', { name: 'All lessons' }).first().click();
+await page.screenshot({ path: '.scratch/list.png' });
+console.log(lab.errors, lab.warnings.slice(0,3));
+await lab.close(); await server.close();
