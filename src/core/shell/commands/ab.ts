@@ -3,7 +3,10 @@
  * output_results()'s summary — its lines, widths and statistics (ab.c: means, sample
  * standard deviations, its median quirk, ap_round_ms) over the simulated timings.
  * Errors as linux-tools.md §7: `apr_socket_recv: Connection refused (111)` ends the run
- * with that exit status.
+ * with that exit status. With -r a receive error is counted and the run goes on, as
+ * read_connection() and the poll loop count it: Receive and Exceptions (the same poll
+ * event's POLLERR), then close_connection()'s length check, and a "complete" request.
+ * With -l responses of any length are fine ("Document Length: Variable").
  */
 import type { CmdCtx } from '../context';
 import { MAX_WAIT_US } from '../context';
@@ -71,6 +74,8 @@ export function abResults(r: {
   path: string;
   server: string;
   doclen: number;
+  /** -l: "Variable" instead of the first response's length. */
+  nolength?: boolean;
   concurrency: number;
   takenUs: number;
   done: number;
@@ -85,7 +90,7 @@ export function abResults(r: {
   const bad = r.bad.conn + r.bad.recv + r.bad.length + r.bad.except;
   let s = '\n\n';
   s += `Server Software:        ${r.server}\nServer Hostname:        ${r.hostname}\nServer Port:            ${r.port}\n\n`;
-  s += `Document Path:          ${r.path}\nDocument Length:        ${r.doclen} bytes\n\n`;
+  s += `Document Path:          ${r.path}\nDocument Length:        ${r.nolength ? 'Variable' : `${r.doclen} bytes`}\n\n`;
   s += `Concurrency Level:      ${r.concurrency}\nTime taken for tests:   ${timetaken.toFixed(3)} seconds\n`;
   s += `Complete requests:      ${r.done}\nFailed requests:        ${bad}\n`;
   if (bad) s += `   (Connect: ${r.bad.conn}, Receive: ${r.bad.recv}, Length: ${r.bad.length}, Exceptions: ${r.bad.except})\n`;
@@ -156,6 +161,9 @@ export function ab(ctx: CmdCtx): number {
   let timelimitUs: number | undefined;
   let timeoutUs = 30_000_000;
   let head = false;
+  let recverrok = false; // -r
+  let nolength = false; // -l
+  let verbosity = 0; // -v
   let url: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -188,10 +196,12 @@ export function ab(ctx: CmdCtx): number {
       } else if (f === 's') {
         if (!Number.isFinite(num) || num <= 0) return usageExit(ctx);
         timeoutUs = Math.round(num * 1e6);
-      }
+      } else if (f === 'v') verbosity = Number.isFinite(num) ? Math.trunc(num) : 0;
       continue;
     }
     if (f === 'i') head = true;
+    else if (f === 'r') recverrok = true;
+    else if (f === 'l') nolength = true;
     else if (f === 'V') {
       ctx.out('This is ApacheBench, Version 2.3 <$Revision$>\nCopyright 1996 Adam Twiss, Zeus Technology Ltd, http://www.zeustech.net/\nLicensed to The Apache Software Foundation, http://www.apache.org/\n\n');
       return 0;
@@ -236,44 +246,79 @@ export function ab(ctx: CmdCtx): number {
   let lastActivity = start;
   let fatal: { msg: string; code: number } | undefined;
   const bad = { conn: 0, recv: 0, length: 0, except: 0 };
-  let doclen: number | undefined;
+  let doclen = 0;
+  /** Responses read to the end (ab's `good`): the first one fixes the document length. */
+  let good = 0;
   let server = '';
   let totalread = 0;
   let totalbread = 0;
   const samples: Sample[] = [];
   const live = new Set<HttpTxn>();
+  /** close_connection(): the length check against the first good response, and the request's times. */
+  const closeConnection = (t: HttpTxn, bread: number) => {
+    // (sic) ab sets doclen whenever `good` is 1, so a failure right after the first good
+    // response makes the document length 0 and every later response a Length failure.
+    if (good === 1) doclen = bread;
+    else if (bread !== doclen && !nolength) {
+      bad.length++;
+    }
+    const connected = t.tSent !== undefined;
+    samples.push({
+      ctime: connected ? (t.tConnected ?? t.tStart) - t.tStart : 0,
+      time: (t.tDone ?? engine.now) - t.tStart,
+      waittime: connected && t.tFirstByte !== undefined ? t.tFirstByte - t.tSent! : 0,
+    });
+    done++;
+    if (heartbeat && done % heartbeat === 0) ctx.err(`Completed ${done} requests\n`);
+  };
   const finishOne = (t: HttpTxn) => {
     live.delete(t);
+    // Cut off when the run ended (-t, ^C, the last request done): never counted.
+    if (t.error === 'aborted') return;
     lastActivity = engine.now;
     if (fatal) return;
-    if (t.error && t.error !== 'aborted') {
-      if (t.tConnected === undefined || t.error === 'reset') {
-        const errno = t.error === 'refused' ? ['Connection refused', 111] : t.error === 'reset' ? ['Connection reset by peer', 104] : t.error === 'timeout' ? ['Connection timed out', 110] : t.error === 'net-unreachable' ? ['Network is unreachable', 101] : ['No route to host', 113];
-        fatal = { msg: `apr_socket_recv: ${errno[0]} (${errno[1]})`, code: errno[1] as number };
+    if (t.error === 'empty-reply') {
+      // recv() returned 0 before any byte: a "good" end of an empty response.
+      good++;
+      closeConnection(t, 0);
+    } else if (t.error) {
+      const errno = t.error === 'refused' ? ['Connection refused', 111] : t.error === 'reset' ? ['Connection reset by peer', 104] : t.error === 'timeout' ? ['Connection timed out', 110] : t.error === 'net-unreachable' || t.error === 'no-route' ? ['Network is unreachable', 101] : ['No route to host', 113];
+      const msg = `apr_socket_recv: ${errno[0]} (${errno[1]})`;
+      if (!recverrok) {
+        fatal = { msg, code: errno[1] as number };
         return;
       }
+      // -r: counted, the connection closed (and its slot reconnected); the same poll
+      // event also carried POLLERR, which the loop then counts as an exception.
       bad.recv++;
+      closeConnection(t, 0);
+      if (verbosity >= 1) ctx.err(msg + '\n');
+      bad.except++;
     } else if (t.status !== undefined) {
+      initialized = true;
       const len = t.body?.length ?? 0;
-      if (doclen === undefined) {
-        doclen = len;
-        server = 'nginx/1.22.1';
-      } else if (len !== doclen) bad.length++;
+      if (good === 0) server = 'nginx/1.22.1';
+      good++;
       totalread += t.bytes;
       totalbread += len;
-      samples.push({ ctime: (t.tConnected ?? t.tStart) - t.tStart, time: (t.tDone ?? engine.now) - t.tStart, waittime: (t.tFirstByte ?? engine.now) - (t.tSent ?? t.tStart) });
+      closeConnection(t, len);
     }
-    done++;
     lasttime = engine.now;
-    if (heartbeat && done % heartbeat === 0) ctx.err(`Completed ${done} requests\n`);
     launch();
   };
+  let launching = false;
+  /** requests_initialized: until a first response header arrives, only one connection runs. */
+  let initialized = false;
   const launch = () => {
-    while (!fatal && live.size < c && started < n && (timelimitUs === undefined || engine.now - start < timelimitUs)) {
+    // A connect that fails at once finishes (and would launch) inside startTxn: loop, not recurse.
+    if (launching) return;
+    launching = true;
+    while (!fatal && live.size < (initialized ? c : 1) && started < n && (timelimitUs === undefined || engine.now - start < timelimitUs)) {
       started++;
       const t = startTxn(sys.host, { dst, port, method: head ? 'HEAD' : 'GET', path, hostHeader: hostname, agent: 'ApacheBench/2.3', version: '1.0' }, finishOne);
       if (!t.done) live.add(t);
     }
+    launching = false;
   };
   launch();
   // ab polls its sockets with the -s timeout: a clock tick lets the wait notice silence.
@@ -301,7 +346,7 @@ export function ab(ctx: CmdCtx): number {
   if (heartbeat) ctx.err(`Finished ${done} requests\n`);
   else ctx.out('..done\n');
   ctx.out(
-    abResults({ hostname, port, path, server, doclen: doclen ?? 0, concurrency: c, takenUs: lasttime - start, done, bad, totalread, totalbread, samples }),
+    abResults({ hostname, port, path, server, doclen, nolength, concurrency: c, takenUs: lasttime - start, done, bad, totalread, totalbread, samples }),
   );
   return r === 'interrupt' ? 1 : 0;
 }
