@@ -290,7 +290,14 @@ export class StageController {
       return undefined;
     }
     this.seek(Math.max(0, prev.t - 1));
-    return this.step();
+    const ev = this.step();
+    // Stepping forward from just before the previous hop must land before where we were;
+    // if it did not (the hop was not re-emitted as a step event), show that hop's moment.
+    if (this.session.lab.now >= t) {
+      this.seek(prev.t);
+      return prev;
+    }
+    return ev;
   }
 
   /**

@@ -2,6 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { presetShell, referenceShell } from '../fixtures';
 import { abResults } from '../../../../src/core/shell/commands/ab';
+import { Lab } from '../../../../src/core/lab';
+import { PRESETS } from '../../../../src/core/scenario/presets';
+import { Shell } from '../../../../src/core/shell/shell';
 
 const AB_BANNER =
   'This is ApacheBench, Version 2.3 <$Revision$>\n' +
@@ -84,6 +87,65 @@ describe('ab (linux-tools.md §7)', () => {
     expect(sh.run('ab -n 10 -c 2 http://192.168.10.11:81/')).toEqual({ output: AB_BANNER + 'Benchmarking 192.168.10.11 (be patient)...apr_socket_recv: Connection refused (111)\n', exit: 111 });
     expect(sh.run('ab -n 10 -c 2 http://192.168.10.99/')).toEqual({ output: AB_BANNER + 'Benchmarking 192.168.10.99 (be patient)...apr_socket_recv: No route to host (113)\n', exit: 113 });
     expect(sh.run('ab -n 2 -c 10 http://192.168.10.11/').output.startsWith('ab: Cannot use concurrency level greater than total number of requests\n')).toBe(true);
+  });
+});
+
+describe('ab -r and -l (ab.c read_connection, close_connection)', () => {
+  /** The DR lab with nginx stopped on rs2: round robin sends every third connection to a closed port. */
+  function oneRefusing(): Shell {
+    const sh = presetShell('dr', 'client1');
+    sh.run('ssh rs2 systemctl stop nginx');
+    return sh;
+  }
+
+  it('without -r the first refused connection ends the run; with -r it is counted and the run goes on', () => {
+    expect(oneRefusing().run('ab -n 30 -c 3 http://192.168.10.100/')).toEqual({
+      output: AB_BANNER + 'Benchmarking 192.168.10.100 (be patient)...apr_socket_recv: Connection refused (111)\n',
+      exit: 111,
+    });
+    const r = oneRefusing().run('ab -r -n 30 -c 3 http://192.168.10.100/');
+    expect(r.exit).toBe(0);
+    expect(r.output).toContain('Benchmarking 192.168.10.100 (be patient).....done\n');
+    // Every request ends up "complete"; each refused one is a Receive error plus the same
+    // poll event's POLLERR (Exceptions). (sic) The refusal that follows the first good
+    // response resets ab's document length to 0 (close_connection sets doclen while
+    // good == 1), so the 19 later good responses all fail the length check.
+    expect(r.output).toContain(
+      'Document Length:        0 bytes\n\n' +
+        'Concurrency Level:      3\n',
+    );
+    expect(r.output).toContain(
+      'Complete requests:      30\n' +
+        'Failed requests:        39\n' +
+        '   (Connect: 0, Receive: 10, Length: 19, Exceptions: 10)\n' +
+        'Total transferred:      5080 bytes\n' + // 20 responses of 254 bytes
+        'HTML transferred:       360 bytes\n',
+    );
+  });
+
+  it('-v 1 with -r prints each receive error as it happens', () => {
+    const r = oneRefusing().run('ab -r -v 1 -n 30 -c 3 http://192.168.10.100/');
+    // (stderr, so the first one lands after stdout's "(be patient)...")
+    expect(r.output.match(/apr_socket_recv: Connection refused \(111\)\n/g)).toHaveLength(10);
+    expect(r.output).toContain('Failed requests:        39\n');
+  });
+
+  it('-l: responses of different lengths are not failures, and the length reads "Variable"', () => {
+    const s = PRESETS.dr!();
+    const lab = Lab.of({
+      ...s,
+      traffic: s.traffic ? { ...s.traffic, running: false } : undefined,
+      nodes: s.nodes.map((n) => (n.name === 'rs3' && n.web ? { ...n, web: { ...n.web, body: 'a longer page on rs3' } } : n)),
+    });
+    const sh = new Shell(lab, { node: 'client1' });
+    const without = sh.run('ab -n 30 -c 3 http://192.168.10.100/').output;
+    // Round robin starts with rs3: its 21 bytes are the document length, the 20 others fail.
+    expect(without).toContain('Document Length:        21 bytes\n');
+    expect(without).toContain('Failed requests:        20\n   (Connect: 0, Receive: 0, Length: 20, Exceptions: 0)\n');
+    const withL = sh.run('ab -l -n 30 -c 3 http://192.168.10.100/').output;
+    expect(withL).toContain('Document Length:        Variable\n');
+    expect(withL).toContain('Complete requests:      30\nFailed requests:        0\nTotal transferred:');
+    expect(withL).toContain(`HTML transferred:       ${20 * 18 + 10 * 'a longer page on rs3\n'.length} bytes\n`);
   });
 });
 
