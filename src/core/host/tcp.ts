@@ -75,12 +75,14 @@ const RTO_INIT_US = 1_000_000;
 const RTO_MIN_US = 200_000;
 const RTO_MAX_US = 120_000_000;
 /**
- * Initial receive windows (tcp_select_initial_window: 65536 of space rounded down to a
- * multiple of the MSS): 44 × 1460 when connecting; 45 × 1448 when accepting, where the
- * peer's timestamps are already known to take 12 bytes of each segment.
+ * Initial receive window (tcp_select_initial_window): 64 KiB of space (half the default
+ * 128 KiB tcp_rmem) rounded down to a multiple of the MSS the segments will carry — 44 ×
+ * 1460 = 64240 when connecting; 45 × 1448 = 65160 when accepting a SYN with timestamps,
+ * which take 12 bytes of every segment.
  */
-const WIN_SYN = 64240;
-const WIN_SYNACK = 65160;
+const RCV_SPACE = 65536;
+const initialWindow = (mss: number): number => Math.floor(RCV_SPACE / mss) * mss;
+const WIN_SYN = initialWindow(MSS);
 /** The window scale Linux offers with the default tcp_rmem (max 6 MiB: 6 MiB >> 7 fits in 16 bits). */
 export const RCV_WSCALE = 7;
 /** TCPOLEN_TSTAMP_ALIGNED: what timestamps take from every segment's payload room. */
@@ -171,7 +173,7 @@ export class TcpSocket {
     this.opts = o;
     this.tsOff = tsMode === 1 ? mix32(this.iss ^ 0x5bd1e995) : 0;
     if (peerSyn !== undefined) {
-      this.rcvWnd = WIN_SYNACK;
+      this.rcvWnd = initialWindow(MSS - (o & OPT_TS ? TS_ALIGNED : 0));
       if (peerSyn.ts !== undefined && o & OPT_TS) this.tsRecent = peerSyn.ts.val;
       this.sndMss = Math.min(MSS, peerSyn.mss ?? MSS) - (o & OPT_TS ? TS_ALIGNED : 0);
     }

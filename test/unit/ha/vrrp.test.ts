@@ -106,6 +106,32 @@ describe('VRRP in dr-ha', () => {
     expect(h.lab.host('director1').isLocal(VIP)).toBe(true);
   });
 
+  it('a master yielding logs as vrrp_state_leave_master does: the advert, Entering BACKUP STATE, then removing VIPs.', () => {
+    const h = HaLab.dr().advance(10 * SEC);
+    h.lab.apply({ type: 'power', node: 'director1', on: false });
+    h.advance(10 * SEC);
+    h.lab.apply({ type: 'power', node: 'director1', on: true });
+    const on = h.now;
+    h.advance(20 * SEC);
+    const lines = h.ctl(/^vrrp/, 'director2', on).map((e) => e.text);
+    const i = lines.findIndex((l) => l.startsWith('(VI_1) Master received advert'));
+    expect(lines.slice(i, i + 3)).toEqual([
+      '(VI_1) Master received advert from 10.0.0.1 with higher priority 150, ours 100',
+      '(VI_1) Entering BACKUP STATE',
+      '(VI_1) removing VIPs.',
+    ]);
+    expect(h.lab.host('director2').isLocal(VIP)).toBe(false);
+  });
+
+  it('a stopped master: "sent 0 priority", then "removing VIPs." (linux-tools.md §1)', () => {
+    const h = HaLab.dr().advance(10 * SEC);
+    const t = h.now;
+    h.lab.apply({ type: 'daemon', node: 'director1', daemon: 'keepalived', action: 'stop' });
+    const lines = h.ctl(/^vrrp/, 'director1', t).map((e) => e.text);
+    expect(lines).toEqual(['(VI_1) sent 0 priority', '(VI_1) removing VIPs.']);
+    expect(h.lab.host('director1').isLocal(VIP)).toBe(false);
+  });
+
   it('a cut LAN cable (track_interface eth0) sends director1 to FAULT; its priority-0 advert hands over at once', () => {
     const h = HaLab.dr().advance(10 * SEC);
     h.lab.apply({ type: 'link', node: 'director1', iface: 'eth0', up: false });

@@ -218,6 +218,9 @@ describe('TCP options as Linux writes them (linux-tools.md §1)', () => {
     expect(segs[0]!.tcp).toMatchObject({ mss: 1460, sackOk: true, wscale: 7 });
     expect(segs[0]!.tcp.ts).toBeUndefined();
     expect(segs[1]!.tcp.ts).toBeUndefined();
+    // Without timestamps the server's window is 44 × 1460, like the client's, not 45 × 1448.
+    expect(segs[1]!.tcp.win).toBe(64240);
+    expect(segs.slice(2).map((s) => s.tcp.win)).toEqual(segs.slice(2).map(() => 502));
     expect(segs.slice(0, 3).map((s) => s.ipLen)).toEqual([52, 52, 40]);
     expect(segs.every((s) => s.tcp.ts === undefined)).toBe(true);
     const data = segs.filter((s) => s.dir === 'out' && s.tcp.plen > 0);

@@ -35,6 +35,8 @@ export class VrrpInstance {
   private garpTimer: Timer | undefined;
   private faulty = false;
   private state: VrrpState = 'INIT';
+  /** Left MASTER, VIPs not yet removed: vrrp_state_leave_master logs the new state first. */
+  private vipsToRelease = false;
   /** Adverts sent and received, for the UI and tests. */
   readonly counters = { sent: 0, received: 0, dropped: 0, becameMaster: 0 };
 
@@ -50,7 +52,10 @@ export class VrrpInstance {
         'become backup': () => self.becomeBackup(),
         'become master': () => self.becomeMaster(),
         'leave master': () => self.leaveMaster(),
-        'become fault': () => self.log('vrrp.state', `(${conf.name}) Entering FAULT STATE`, { state: 'FAULT' }),
+        'become fault': () => {
+          self.log('vrrp.state', `(${conf.name}) Entering FAULT STATE`, { state: 'FAULT' });
+          self.releaseVips();
+        },
         'send advert': () => self.sendAdvert(self.actor.getSnapshot().context.priority),
         'send priority 0 advert': () => {
           self.sendAdvert(0);
@@ -121,6 +126,8 @@ export class VrrpInstance {
   /** keepalived stopping: a MASTER sends priority 0 and removes its VIPs. */
   stop(): void {
     this.actor.send({ type: 'stop' });
+    // vrrp_restore_interface on shutdown: "sent 0 priority", then "removing VIPs.".
+    this.releaseVips();
     this.teardown();
   }
 
@@ -130,6 +137,7 @@ export class VrrpInstance {
     this.poll?.cancel();
     if (hostDown) for (const v of this.conf.vips) this.host.delAddr(v.dev, v.addr, v.len);
     this.actor.stop();
+    this.releaseVips();
     this.teardown();
   }
 
@@ -198,6 +206,7 @@ export class VrrpInstance {
       for (const v of c.vips) this.host.delAddr(v.dev, v.addr, v.len);
     }
     this.log('vrrp.state', `(${c.name}) Entering BACKUP STATE${init ? ' (init)' : ''}`, { state: 'BACKUP' });
+    this.releaseVips();
   }
 
   /** vrrp_state_become_master: VIPs, an advert at once, GARP bursts. */
@@ -211,9 +220,23 @@ export class VrrpInstance {
     this.garpBurst(c.garpMasterRepeat, c.garpMasterDelayUs);
   }
 
+  /**
+   * Leaving MASTER (the statechart's exit action, which runs before the transition's own
+   * actions and the next state's entry). keepalived's vrrp_state_leave_master logs
+   * "Entering BACKUP STATE" (after "Master received advert ... with higher priority") or
+   * "Entering FAULT STATE" first and only then removes the VIPs (vrrp_restore_interface);
+   * on shutdown "sent 0 priority" comes first. So the removal waits for that: releaseVips.
+   */
   private leaveMaster(): void {
     this.garpTimer?.cancel();
     this.garpTimer = undefined;
+    this.vipsToRelease = true;
+  }
+
+  /** vrrp_restore_interface: "(VI_1) removing VIPs." and the addresses go. */
+  private releaseVips(): void {
+    if (!this.vipsToRelease) return;
+    this.vipsToRelease = false;
     this.log('vrrp', `(${this.conf.name}) removing VIPs.`);
     for (const v of this.conf.vips) this.host.delAddr(v.dev, v.addr, v.len);
   }

@@ -257,7 +257,9 @@ function transfer(
   const meterOn = !o.silent && !o.verbose && (o.output !== undefined || !ctx.stdoutTty);
   const key = `${u.scheme}://${u.host.toLowerCase()}:${u.port}|${o.iface ?? ''}`;
   const failWith = (code: number, msg: string, t?: HttpTxn): number => {
+    // A failed transfer does not leave its connection for the next URL (Curl_done: premature).
     pool.conns.delete(key);
+    if (t?.sock !== undefined && reusable(t.sock)) t.sock.close();
     if (meterOn) ctx.err(meter(t?.bytes ?? 0, undefined, t ? (t.tDone ?? sys.lab.now) - t.tStart : 0));
     if (o.verbose) ctx.err(`* Closing connection ${connNo}\n`);
     if (showErr) ctx.err(`curl: (${code}) ${msg}\n`);
@@ -341,6 +343,8 @@ function transfer(
   if (o.output !== undefined && o.output !== '-') {
     const w = sys.write(resolvePath(ctx.sh.cwd(), o.output), out, false);
     if (!w.ok) {
+      pool.conns.delete(key);
+      if (t.sock !== undefined && reusable(t.sock)) t.sock.close();
       if (meterOn) ctx.err(meter(t.bytes, t.bytes, ms * 1000));
       if (showErr) ctx.err(`curl: (23) Failure writing output to destination\n`);
       return 23;

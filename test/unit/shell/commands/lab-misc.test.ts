@@ -1,6 +1,9 @@
 /** The `lab` namespace (typed, logged commands), modules, and the small text and file tools. */
 import { describe, expect, it } from 'vitest';
 import { presetShell } from '../fixtures';
+import { Lab } from '../../../../src/core/lab';
+import { PRESETS } from '../../../../src/core/scenario/presets';
+import { Shell } from '../../../../src/core/shell/shell';
 
 describe('lab commands go through lab.apply', () => {
   it('time, advance, power, link, loss, service, slow, traffic: logged in order', () => {
@@ -56,6 +59,26 @@ describe('modules', () => {
     expect(sh.lab.nodes.get('rs1')!.ipvs).toBeDefined();
     expect(sh.run('lsmod').output).toContain('\nip_vs                 233472  0\n');
     expect(sh.run('modprobe -r ipip')).toEqual({ output: '', exit: 0 });
+  });
+
+  it('ip_vs_twos exists on 6.12 only: on 6.1 modprobe fails like any missing module, as ipvsadm -s twos does', () => {
+    const on = (kernel: '6.1' | '6.12') => {
+      const s = PRESETS.dr!();
+      return new Shell(Lab.of({ ...s, kernel, traffic: s.traffic ? { ...s.traffic, running: false } : undefined }), { node: 'rs1' });
+    };
+    const old = on('6.1');
+    const rel = old.run('uname -r').output.trimEnd();
+    expect(rel).toBe('6.1.0-44-amd64');
+    expect(old.run('modprobe ip_vs_twos')).toEqual({ output: `modprobe: FATAL: Module ip_vs_twos not found in directory /lib/modules/${rel}\n`, exit: 1 });
+    expect(old.run('modprobe -q ip_vs_twos')).toEqual({ output: '', exit: 1 });
+    expect(old.run('modprobe -r ip_vs_twos')).toEqual({ output: 'modprobe: FATAL: Module ip_vs_twos not found.\n', exit: 1 });
+    // Nothing was loaded: no IPVS on rs1.
+    expect(old.lab.nodes.get('rs1')!.ipvs).toBeUndefined();
+    expect(old.run('modprobe ip_vs_mh')).toEqual({ output: '', exit: 0 });
+    expect(old.run('ipvsadm -A -t 10.0.0.1:80 -s twos').exit).not.toBe(0);
+    const cur = on('6.12');
+    expect(cur.run('modprobe ip_vs_twos')).toEqual({ output: '', exit: 0 });
+    expect(cur.run('ipvsadm -A -t 10.0.0.1:80 -s twos')).toEqual({ output: '', exit: 0 });
   });
 
   it('ipvsadm -R from a pipe, ipvsadm-save, /proc/net/ip_vs_stats', () => {

@@ -171,6 +171,23 @@ describe('curl (linux-tools.md §2)', () => {
     expect(v).toContain('* Connected to 192.168.10.12 (192.168.10.12) port 80 (#2)\n');
   });
 
+  it('curl closes what it kept open when it exits, and a failed transfer does not keep its connection', () => {
+    const sh = referenceShell('client');
+    const estab = () => [...sh.lab.host('client').tcp.sockets()].filter((s) => s.state === 'ESTABLISHED');
+    expect(sh.run('curl -s http://192.168.10.11/ http://192.168.10.12/').exit).toBe(0);
+    expect(estab()).toEqual([]);
+    // Each failed write closes its connection: the second URL connects anew (#1).
+    expect(sh.run('curl -sS -o /nope/x http://192.168.10.11/ http://192.168.10.11/')).toEqual({
+      output: 'curl: (23) Failure writing output to destination\n'.repeat(2),
+      exit: 23,
+    });
+    expect(estab()).toEqual([]);
+    expect(sh.run('curl -v -o /nope/x http://192.168.10.11/ http://192.168.10.11/').output.match(/\* Connected to 192\.168\.10\.11 .*\(#\d\)/g)).toEqual([
+      '* Connected to 192.168.10.11 (192.168.10.11) port 80 (#0)',
+      '* Connected to 192.168.10.11 (192.168.10.11) port 80 (#1)',
+    ]);
+  });
+
   it('several URLs to a VIP: one connection, so IPVS schedules once and one real server answers all', () => {
     const sh = presetShell('dr', 'client1');
     const bodies = sh.run('curl -s http://192.168.10.100/ http://192.168.10.100/a http://192.168.10.100/b').output;
