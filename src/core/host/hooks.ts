@@ -8,12 +8,8 @@ import type { Iface } from './iface';
 
 export type HookPoint = 'prerouting' | 'localIn' | 'forward' | 'localOut' | 'postrouting';
 
-export interface HookCtx {
-  inDev?: Iface;
-  outDev?: Iface;
-}
-
-export type Hook = (pkt: Ipv4, ctx: HookCtx) => Ipv4 | null;
+/** A hook gets the packet and the devices it came in on / goes out of, when known. */
+export type Hook = (pkt: Ipv4, inDev: Iface | undefined, outDev: Iface | undefined) => Ipv4 | null;
 
 export class Hooks {
   private table: Record<HookPoint, { prio: number; fn: Hook }[]> = {
@@ -35,11 +31,12 @@ export class Hooks {
     };
   }
 
-  run(point: HookPoint, pkt: Ipv4, ctx: HookCtx): Ipv4 | null {
+  /** Devices are plain arguments, not an object: this runs several times per packet. */
+  run(point: HookPoint, pkt: Ipv4, inDev?: Iface, outDev?: Iface): Ipv4 | null {
     const list = this.table[point];
     if (list.length === 0) return pkt;
     let p: Ipv4 | null = pkt;
-    for (let i = 0; i < list.length && p; i++) p = list[i]!.fn(p, ctx);
+    for (let i = 0; i < list.length && p; i++) p = list[i]!.fn(p, inDev, outDev);
     return p;
   }
 }

@@ -253,7 +253,7 @@ export class Host {
   /** ip_rcv: from a device, or from tunl0 after decapsulation. */
   ipReceive(dev: Iface, pkt0: Ipv4, srcMac?: Mac): void {
     this.counters.inReceives++;
-    const pkt = this.hooks.run('prerouting', pkt0, { inDev: dev });
+    const pkt = this.hooks.run('prerouting', pkt0, dev);
     if (!pkt) return;
     const dst = pkt.dst;
     const local = this.isLocal(dst) || (isMulticast(dst) && this.mcast.has(`${dev.name}:${dst}`)) || dst === 0xffffffff;
@@ -263,7 +263,7 @@ export class Host {
     }
     if (local) {
       if (dev.kind !== 'loopback' && !isMulticast(dst) && !this.sourceOk(dev, pkt)) return;
-      const p = this.hooks.run('localIn', pkt, { inDev: dev });
+      const p = this.hooks.run('localIn', pkt, dev);
       if (p) this.localDeliver(p, dev);
       return;
     }
@@ -333,7 +333,7 @@ export class Host {
     }
     // (Without DF the kernel would fragment; fragments are not modelled: the packet travels whole.)
     const dec = withIp(pkt, { ttl: pkt.ttl - 1 });
-    const out = this.hooks.run('forward', dec, { inDev, outDev: rr.dev });
+    const out = this.hooks.run('forward', dec, inDev, rr.dev);
     if (!out) return;
     // The FORWARD hook may have rewritten the packet (IPVS NAT replies): route it again.
     const rr2 = out === dec ? rr : this.route(out.dst);
@@ -410,13 +410,13 @@ export class Host {
     if (!this.powered) return false;
     this.counters.outRequests++;
     if (opts.dev && isMulticast(pkt0.dst)) {
-      const p = this.hooks.run('localOut', pkt0, { outDev: opts.dev });
+      const p = this.hooks.run('localOut', pkt0, undefined, opts.dev);
       if (p) this.postRouting(p, opts.dev, p.dst);
       return true;
     }
     const rr = this.route(pkt0.dst);
     if (rr.kind === 'unreachable') return false;
-    const p = this.hooks.run('localOut', pkt0, { outDev: rr.dev });
+    const p = this.hooks.run('localOut', pkt0, undefined, rr.dev);
     if (!p) return true;
     if (rr.kind === 'local') {
       this.loopback(p);
@@ -428,7 +428,7 @@ export class Host {
 
   /** Transmit a packet out of `dev` towards `nextHop` (used by IPVS after its own routing). */
   postRouting(pkt0: Ipv4, dev: Iface, nextHop: Ip): void {
-    const pkt = this.hooks.run('postrouting', pkt0, { outDev: dev });
+    const pkt = this.hooks.run('postrouting', pkt0, undefined, dev);
     if (!pkt) return;
     if (dev.kind === 'loopback') {
       this.loopback(pkt);
