@@ -49,7 +49,8 @@ export class Host {
   powered = true;
   private nextIfIndex = 1;
   /** Cache of the local table; reset whenever an address changes. */
-  private localSet: Set<Ip> | null = null;
+  /** The local addresses as signed 32-bit values (small integers hash fastest). */
+  private localSet: Set<number> | null = null;
   /** Prefixes (< /32) on lo: all of their addresses are local. Rebuilt with localSet. */
   private loPrefixes: { addr: Ip; len: number }[] = [];
   /** Bumped whenever an address is added or removed (lets users cache address lists). */
@@ -178,14 +179,14 @@ export class Host {
       this.loPrefixes = [];
       for (const d of this.ifaces) {
         for (const x of d.addrs) {
-          this.localSet.add(x.addr);
+          this.localSet.add(x.addr | 0);
           // fib_add_ifaddr: a prefix on a loopback device is a *local* route for the whole
           // prefix ("local 192.168.10.0/24 dev lo"), e.g. a VIP given /24 instead of /32.
           if (d.kind === 'loopback' && x.len < 32 && !x.secondary && !isLoopback(x.addr)) this.loPrefixes.push(x);
         }
       }
     }
-    if (this.localSet.has(a)) return true;
+    if (this.localSet.has(a | 0)) return true;
     for (const p of this.loPrefixes) if (inPrefix(a, p.addr, p.len)) return true;
     return false;
   }
@@ -289,7 +290,7 @@ export class Host {
     // A local source is martian. Without rp_filter the kernel checks only the host's own
     // addresses (inet_lookup_ifaddr_rcu); with it, the reverse lookup finds any local
     // route, such as a /24 put on lo (RTN_LOCAL → -EINVAL).
-    if (this.isLocal(src) && (mode !== 0 || this.localSet!.has(src)) && this.sysctl.conf(dev.name, 'accept_local') === 0 && !isLoopback(src)) return 'martian';
+    if (this.isLocal(src) && (mode !== 0 || this.localSet!.has(src | 0)) && this.sysctl.conf(dev.name, 'accept_local') === 0 && !isLoopback(src)) return 'martian';
     if (mode === 0) return undefined;
     const back = this.routes.lookup(src);
     if (!back) {

@@ -53,7 +53,8 @@ export interface NeighOwner {
 const MAX_QUEUE = 101;
 
 export class NeighTable {
-  private byDev = new Map<Iface, Map<Ip, Neigh>>();
+  /** Per device, by address as a signed 32-bit value (a small integer key hashes fastest). */
+  private byDev = new Map<Iface, Map<number, Neigh>>();
   private reachableTime = 0;
   private reachableDrawnAt = -Infinity;
 
@@ -66,7 +67,7 @@ export class NeighTable {
   }
 
   get(dev: Iface, ip: Ip): Neigh | undefined {
-    const n = this.byDev.get(dev)?.get(ip);
+    const n = this.byDev.get(dev)?.get(ip | 0);
     return n ? this.refresh(n) : undefined;
   }
 
@@ -79,10 +80,10 @@ export class NeighTable {
   }
 
   delete(dev: Iface, ip: Ip): boolean {
-    const n = this.byDev.get(dev)?.get(ip);
+    const n = this.byDev.get(dev)?.get(ip | 0);
     if (!n) return false;
     n.timer?.cancel();
-    this.byDev.get(dev)!.delete(ip);
+    this.byDev.get(dev)!.delete(ip | 0);
     return true;
   }
 
@@ -95,7 +96,7 @@ export class NeighTable {
 
   /** Send `pkt` to next hop `ip` on `dev`, resolving it first if needed (neigh_resolve_output). */
   output(dev: Iface, ip: Ip, pkt: Ipv4): void {
-    let n = this.byDev.get(dev)?.get(ip);
+    let n = this.byDev.get(dev)?.get(ip | 0);
     if (n) this.refresh(n);
     if (!n) n = this.create(dev, ip);
     switch (n.state) {
@@ -132,7 +133,7 @@ export class NeighTable {
    * (neigh_event_ns passes NEIGH_UPDATE_F_OVERRIDE).
    */
   learn(dev: Iface, ip: Ip, mac: Mac, kind: 'reply' | 'request' | 'garp', create: boolean): void {
-    let n = this.byDev.get(dev)?.get(ip);
+    let n = this.byDev.get(dev)?.get(ip | 0);
     if (n) this.refresh(n);
     else {
       if (!create) return;
@@ -179,7 +180,7 @@ export class NeighTable {
 
   /** Upper-layer proof that the neighbour is alive (TCP forward progress). */
   confirm(dev: Iface, ip: Ip): void {
-    const n = this.byDev.get(dev)?.get(ip);
+    const n = this.byDev.get(dev)?.get(ip | 0);
     if (n && n.mac !== undefined) n.confirmed = this.host.now();
   }
 
@@ -190,7 +191,7 @@ export class NeighTable {
       this.byDev.set(dev, m);
     }
     const n: Neigh = { ip, dev, mac: undefined, state: 'FAILED', updated: -Infinity, confirmed: -Infinity, probes: 0, queue: [], timer: undefined };
-    m.set(ip, n);
+    m.set(ip | 0, n);
     return n;
   }
 

@@ -31,11 +31,14 @@ export class RouteTable {
 
   /** Longest prefix, then lowest metric, then first added; skips routes over downed interfaces. */
   lookup(dst: Ip): Route | undefined {
-    const c = this.cache.get(dst);
+    // Keyed by the address as a signed 32-bit value: a small integer to V8, where an
+    // unsigned one above 2^31 would be a boxed double (slower to hash).
+    const key = dst | 0;
+    const c = this.cache.get(key);
     if (c !== undefined) return c ?? undefined;
     const r = this.scan(dst);
     if (this.cache.size > 65536) this.cache.clear();
-    this.cache.set(dst, r ?? null);
+    this.cache.set(key, r ?? null);
     return r;
   }
 
