@@ -44,8 +44,8 @@ export const EnvelopeSchema = v.strictObject({
   }),
   log: v.pipe(v.array(LogEntrySchema), v.maxLength(LIMITS.logEntries)),
   now: time,
-  /** Which preset the lab was built from, for the mode switch (dr | nat | tun); informational. */
-  preset: v.optional(v.picklist(['dr', 'nat', 'tun'])),
+  /** Which preset the lab was built from, for the mode switch (dr | nat | tun | dr-ha | nat-ha); informational. */
+  preset: v.optional(v.picklist(['dr', 'nat', 'tun', 'dr-ha', 'nat-ha'])),
 });
 
 export type Envelope = v.InferOutput<typeof EnvelopeSchema>;

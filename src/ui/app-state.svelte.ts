@@ -14,14 +14,14 @@ import { TerminalState } from './terminal.svelte';
 import { I18n } from './i18n/i18n.svelte';
 import type { Locale, MessageKey } from './i18n/translate';
 import { loadPrefs, savePrefs, type ColourMode, type PanelId, type Prefs } from './prefs';
-import { presetScenario, withClients, withKernel, withTrafficStyle, type Kernel, type PresetName, type TrafficStyle } from './scenario-edit';
+import { haPresetsLoaded, isHaPreset, presetScenario, withClients, withKernel, withTrafficStyle, type Kernel, type PresetName, type TrafficStyle } from './scenario-edit';
 import type { ShareErrorCode } from '../share/codec';
 import { hasStored, isShareFragment } from '../share/peek';
 import type { Saver } from '../share/store';
 import type { Envelope } from '../share/envelope';
 import { nearestSpeed } from './transport';
 import type { PacketColours } from './stage-binding.svelte';
-import { preloadShell } from './features';
+import { loadHa, preloadShell } from './features';
 import type { CourseState } from './course/course.svelte';
 import type { Component } from 'svelte';
 import { parseLessonFragment, type LessonLink } from '../share/lesson-link';
@@ -170,16 +170,28 @@ export class LabApp {
 
   // ------------------------------------------------------------------ lab-level actions
 
-  /** NAT / DR / TUN: a new session on that preset (keeping kernel and traffic options). */
-  setMode(mode: PresetName): void {
+  /**
+   * NAT / DR / TUN / DR + HA / NAT + HA: a new session on that preset (keeping kernel and
+   * traffic options). The HA labs load HA first (features.ts); the first-screen bundle has
+   * neither it nor their presets.
+   */
+  async setMode(mode: PresetName): Promise<void> {
     this.course?.leave(); // the mode buttons are the free lab's
+    const wasPlaying = this.ctl.playing || !this.ready;
+    if (isHaPreset(mode) && !haPresetsLoaded()) {
+      try {
+        await loadHa();
+      } catch (e) {
+        this.notify('error', 'mode.failed', undefined, e instanceof Error ? e.message : String(e));
+        return;
+      }
+    }
     const cur = this.ctl.session.scenario;
     let s: ScenarioInput = withKernel(presetScenario(mode), cur.kernel);
     if (cur.traffic) {
       s = withClients(s, cur.traffic.clients.length);
       s = withTrafficStyle(s, { mode: cur.traffic.mode, requestsPerSession: cur.traffic.requestsPerSession, thinkMs: cur.traffic.thinkMs });
     }
-    const wasPlaying = this.ctl.playing || !this.ready;
     this.ctl.setSession(new LabSession(s), mode);
     this.events.select(undefined);
     this.scheduleSave();
@@ -211,7 +223,7 @@ export class LabApp {
   /** Back to the preset as it ships (the log is dropped). */
   resetLab(): void {
     if (this.course?.active) return this.course.restartStep();
-    this.setMode(this.ctl.preset ?? 'dr');
+    void this.setMode(this.ctl.preset ?? 'dr');
   }
 
   // ------------------------------------------------------------------ share and save

@@ -1,13 +1,16 @@
 /**
  * The Controls panel: the director's service (scheduler, flags, persistence), each real
  * server (weight, power, web service, slowness, live connection counts) and the client
- * traffic. Reads the lab when the controller's `version` moves; every change is a
- * LabCommand, and IPVS changes are the real `ipvsadm` line, sent to the director's shell.
+ * traffic (the two-director labs' directors: panels/HaControls.svelte). Reads the lab
+ * when the controller's `version` moves; every change is a LabCommand, and IPVS changes are
+ * the real `ipvsadm` line, sent to the director's shell: the VRRP MASTER's when there is
+ * one, else the first director's (`targetDirector`).
  */
 import type { LabController } from './lab-controller.svelte';
 import { destView, directorOf, editDestLine, editServiceLine, flagsFor, serviceConfig, type DestView, type SchedFlag, type ServiceConfig } from './ipvs-config';
-import { topState } from './statechart-model';
-import { withShell } from './features';
+import { topState } from './state-name';
+import { haView, withShell } from './features';
+import type { Lab } from '../core/lab';
 import type { Kernel, TrafficStyle } from './scenario-edit';
 
 export interface ServerView {
@@ -16,6 +19,20 @@ export interface ServerView {
   service: string | undefined;
   slow: number;
   dest: DestView | undefined;
+}
+
+/** Where IPVS changes go: the VRRP MASTER, else the first director with IPVS (director1). */
+export interface TargetView {
+  node: string;
+  master: boolean;
+}
+
+/** The VRRP MASTER if HA is loaded and one is elected, else the first node with IPVS. */
+export function targetDirector(lab: Lab, master: (lab: Lab) => string | undefined = (l) => haView()?.vrrpMaster(l)): TargetView | undefined {
+  const m = master(lab);
+  if (m && lab.nodes.get(m)?.ipvs) return { node: m, master: true };
+  const d = directorOf(lab);
+  return d ? { node: d, master: false } : undefined;
 }
 
 export interface TrafficView {
@@ -34,13 +51,18 @@ export class Controls {
   constructor(private readonly ctl: LabController) {}
 
   get director(): string | undefined {
+    return this.target?.node;
+  }
+
+  /** The director the IPVS changes are sent to. */
+  get target(): TargetView | undefined {
     void this.ctl.version;
-    return directorOf(this.ctl.lab);
+    return targetDirector(this.ctl.lab);
   }
 
   get service(): ServiceConfig | undefined {
     void this.ctl.version;
-    const d = directorOf(this.ctl.lab);
+    const d = targetDirector(this.ctl.lab)?.node;
     const svc = d ? this.ctl.lab.nodes.get(d)?.ipvs?.services[0] : undefined;
     return svc ? serviceConfig(svc) : undefined;
   }
@@ -53,7 +75,7 @@ export class Controls {
   get servers(): ServerView[] {
     void this.ctl.version;
     const lab = this.ctl.lab;
-    const d = directorOf(lab);
+    const d = targetDirector(lab)?.node;
     const svc = d ? lab.nodes.get(d)?.ipvs?.services[0] : undefined;
     const dests = (svc?.dests ?? []).map((x) => destView(lab, x));
     const out: ServerView[] = [];
@@ -96,7 +118,7 @@ export class Controls {
    */
   private ipvsadm(lineOf: (c: ServiceConfig) => string | undefined): void {
     withShell(() => {
-      const d = directorOf(this.ctl.lab);
+      const d = targetDirector(this.ctl.lab)?.node;
       const c = this.service;
       const line = c && lineOf(c);
       if (d && line) this.ctl.apply({ type: 'shell', node: d, line }, line);

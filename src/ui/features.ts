@@ -4,7 +4,8 @@
  * - the shell (src/core/shell, ipvsadm included; it brings HA along, which its systemctl
  *   drives): the terminal, the Tables panel, controls that send ipvsadm lines, labs whose
  *   scenario or log has shell lines;
- * - HA (src/core/ha): labs with keepalived, ldirectord or scheduled failures.
+ * - HA (src/core/ha, with ./ha-view.ts): labs with keepalived, ldirectord or scheduled
+ *   failures, the DR + HA and NAT + HA presets.
  * Each loads once; `preloadShell` fetches the shell in the background after the first
  * frame, so it is usually there before anyone asks.
  */
@@ -15,6 +16,12 @@ import { validateScenario } from '../core/scenario/schema';
 
 let shell: Promise<void> | undefined;
 let ha: Promise<void> | undefined;
+let haViewModule: typeof import('./ha-view') | undefined;
+
+/** What the page reads of HA (VRRP and checker states, the HA presets): undefined until HA is loaded. */
+export function haView(): typeof import('./ha-view') | undefined {
+  return haViewModule;
+}
 
 /** A failed load (network) may be tried again. */
 function once(p: Promise<void>, forget: () => void): Promise<void> {
@@ -32,18 +39,24 @@ export function shellLoaded(): boolean {
 export function loadShell(): Promise<void> {
   if (shellLoaded()) return Promise.resolve();
   return (shell ??= once(
-    import('../core/shell/shell').then((m) => {
+    // The shell brings HA along (its systemctl drives it): the page's view of it comes too.
+    Promise.all([import('../core/shell/shell'), loadHa()]).then(([m]) => {
       if (!shellLoaded()) useShell((lab) => new m.Shell(lab));
     }),
     () => (shell = undefined),
   ));
 }
 
-/** Load HA support (src/core/ha registers itself with the lab when loaded). */
+/**
+ * Load HA support (src/core/ha registers itself with the lab when loaded) with the page's
+ * view of it (./ha-view.ts: the HA presets, VRRP and checker states).
+ */
 export function loadHa(): Promise<void> {
-  if (haLoaded()) return Promise.resolve();
+  if (haViewModule) return Promise.resolve();
   return (ha ??= once(
-    import('../core/ha/ha').then(() => undefined),
+    import('./ha-view').then((m) => {
+      haViewModule = m;
+    }),
     () => (ha = undefined),
   ));
 }

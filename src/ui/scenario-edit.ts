@@ -6,8 +6,11 @@
 import type { ScenarioInput } from '../core/scenario/schema';
 import { drPreset, natPreset, tunPreset } from '../core/scenario/classic-presets';
 
-export type PresetName = 'dr' | 'nat' | 'tun';
-export const PRESET_NAMES: readonly PresetName[] = ['nat', 'dr', 'tun'];
+export type ClassicPresetName = 'dr' | 'nat' | 'tun';
+/** The two-director labs (keepalived): their presets load with HA (features.ts, ha-view.ts). */
+export type HaPresetName = 'dr-ha' | 'nat-ha';
+export type PresetName = ClassicPresetName | HaPresetName;
+export const PRESET_NAMES: readonly PresetName[] = ['nat', 'dr', 'tun', 'dr-ha', 'nat-ha'];
 export type Kernel = '6.12' | '6.1';
 export const MAX_CLIENTS = 8;
 
@@ -18,13 +21,30 @@ export interface TrafficStyle {
 }
 
 export function isPresetName(x: unknown): x is PresetName {
-  return x === 'dr' || x === 'nat' || x === 'tun';
+  return x === 'dr' || x === 'nat' || x === 'tun' || isHaPreset(x);
 }
 
-const PRESETS: Record<PresetName, () => ScenarioInput> = { dr: drPreset, nat: natPreset, tun: tunPreset };
+export function isHaPreset(x: unknown): x is HaPresetName {
+  return x === 'dr-ha' || x === 'nat-ha';
+}
 
+const PRESETS: Record<ClassicPresetName, () => ScenarioInput> = { dr: drPreset, nat: natPreset, tun: tunPreset };
+let haPresets: Readonly<Record<HaPresetName, () => ScenarioInput>> | undefined;
+
+/** The HA presets, registered by ha-view.ts when it loads (it brings src/core/ha along). */
+export function useHaPresets(p: Readonly<Record<HaPresetName, () => ScenarioInput>>): void {
+  haPresets = p;
+}
+
+export function haPresetsLoaded(): boolean {
+  return haPresets !== undefined;
+}
+
+/** A preset's scenario; an HA preset needs HA loaded first (features.ts `loadHa`), else this throws. */
 export function presetScenario(name: PresetName): ScenarioInput {
-  return PRESETS[name]();
+  if (!isHaPreset(name)) return PRESETS[name]();
+  if (!haPresets) throw new Error(`${name} needs HA loaded`);
+  return haPresets[name]();
 }
 
 export function withKernel(s: ScenarioInput, kernel: Kernel): ScenarioInput {
@@ -91,7 +111,7 @@ export function withService(s: ScenarioInput, sched: string, weights: ReadonlyMa
   };
 }
 
-/** Which preset a scenario came from, by its name (presets are named dr/nat/tun). */
+/** Which preset a scenario came from, by its name (presets are named dr/nat/tun/dr-ha/nat-ha). */
 export function presetOf(s: { name?: string }): PresetName | undefined {
   return isPresetName(s.name) ? s.name : undefined;
 }

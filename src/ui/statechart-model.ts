@@ -29,6 +29,7 @@ interface StateConfig {
   on?: Record<string, TransitionConfig>;
   after?: Record<string, TransitionConfig>;
   always?: TransitionConfig;
+  states?: Record<string, unknown>;
 }
 
 function targets(t: TransitionConfig): string[] {
@@ -40,19 +41,44 @@ function targets(t: TransitionConfig): string[] {
   return Array.isArray(target) ? target : [target];
 }
 
-const clean = (s: string) => s.replace(/^\./, '').replace(/^#[^.]+\./, '');
+/**
+ * The top-level state a target names, seen from a state `depth` levels below the top
+ * (0: a top-level state): `#id.A.b` and, from the top level, `A` or `A.b` name A; a plain
+ * name inside a compound state is a sibling there and `.x` a child: both stay inside
+ * (undefined).
+ */
+function topTarget(target: string, depth: number): string | undefined {
+  if (target.startsWith('#')) return target.replace(/^#[^.]+\.?/, '').split('.')[0] || undefined;
+  if (target.startsWith('.') || depth > 0) return undefined;
+  return target.split('.')[0];
+}
 
-/** Edges of a machine config `{ states: { name: { on, after, always } } }`. */
+/**
+ * Edges of a machine config `{ states: { name: { on, after, always, states } } }`, between
+ * its top-level states. Transitions of nested states count for their top-level state
+ * (xstate's `after` timers and events inside BACKUP.listening leave BACKUP); transitions
+ * that stay inside one top-level state are left out, and repeated edges are drawn once.
+ */
 export function machineEdges(config: { states?: Record<string, unknown> }): { states: string[]; edges: ChartEdge[] } {
   const states = Object.keys(config.states ?? {});
   const edges: ChartEdge[] = [];
-  for (const [name, raw] of Object.entries(config.states ?? {})) {
-    const sc = raw as StateConfig;
-    for (const [ev, t] of Object.entries(sc.on ?? {})) for (const to of targets(t)) edges.push({ from: name, to: clean(to), label: ev });
-    for (const [delay, t] of Object.entries(sc.after ?? {})) for (const to of targets(t)) edges.push({ from: name, to: clean(to), label: `after ${delay}` });
-    for (const to of targets(sc.always)) edges.push({ from: name, to: clean(to), label: 'always' });
-  }
-  return { states, edges: edges.filter((e) => states.includes(e.to)) };
+  const seen = new Set<string>();
+  const add = (from: string, target: string, depth: number, label: string) => {
+    const to = topTarget(target, depth);
+    if (to === undefined || !states.includes(to) || (depth > 0 && to === from)) return;
+    const key = `${from}\u0000${to}\u0000${label}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    edges.push({ from, to, label });
+  };
+  const walk = (top: string, sc: StateConfig, depth: number) => {
+    for (const [ev, t] of Object.entries(sc.on ?? {})) for (const to of targets(t)) add(top, to, depth, ev);
+    for (const [delay, t] of Object.entries(sc.after ?? {})) for (const to of targets(t)) add(top, to, depth, `after ${delay}`);
+    for (const to of targets(sc.always)) add(top, to, depth, 'always');
+    for (const child of Object.values(sc.states ?? {})) walk(top, child as StateConfig, depth + 1);
+  };
+  for (const [name, raw] of Object.entries(config.states ?? {})) walk(name, raw as StateConfig, 0);
+  return { states, edges };
 }
 
 /** Place states on an ellipse, first state at the left. */
@@ -70,9 +96,4 @@ export function layoutChart(config: { states?: Record<string, unknown> }, width 
   return { states: placed, edges, width, height };
 }
 
-/** The active top-level state name of an xstate snapshot value. */
-export function topState(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object') return Object.keys(value)[0] ?? '';
-  return '';
-}
+export { topState } from './state-name';

@@ -48,6 +48,11 @@ export function haNode(lab: Lab, name: string): HaNode {
   return h;
 }
 
+/** The HA state of a node if it has any yet (reading it creates nothing: for views). */
+export function haNodeIfAny(lab: Lab, name: string): HaNode | undefined {
+  return registry.get(lab)?.get(name);
+}
+
 /** The node's IPVS, loading ip_vs (an empty table) if nothing has yet, as modprobe would. */
 function ipvsFor(lab: Lab, n: LabNode): () => Ipvs {
   return () => (n.ipvs ??= new Ipvs(n.host!, lab.scenario.kernel));
