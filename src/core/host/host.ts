@@ -110,6 +110,7 @@ export class Host {
     if (!dev || dev.kind === 'loopback') return false;
     this.ifaces.splice(this.ifaces.indexOf(dev), 1);
     this.localSet = null;
+    this.addrVersion++;
     this.routes.remove((r) => r.dev === dev);
     this.neigh.flush(dev);
     this.sysctl.removeConf(name);
@@ -195,11 +196,28 @@ export class Host {
 
   /** Output route lookup (fib_lookup): the local table first, then the main table. */
   route(dst: Ip): RouteResult {
-    if (this.isLocal(dst)) return { kind: 'local', dev: this.iface('lo')! };
-    const r = this.routes.lookup(dst);
-    if (!r) return { kind: 'unreachable' };
-    return { kind: 'unicast', route: r, dev: r.dev, nextHop: r.via ?? dst };
+    // Results are shared (callers never change them): one object per destination until the
+    // routes or addresses change, instead of one per packet.
+    const rv = this.routes.version;
+    if (this.routeResultsAt !== rv || this.routeResultsAddr !== this.addrVersion || this.routeResults.size > 65536) {
+      this.routeResults.clear();
+      this.routeResultsAt = rv;
+      this.routeResultsAddr = this.addrVersion;
+    }
+    const key = dst | 0;
+    let res = this.routeResults.get(key);
+    if (res) return res;
+    if (this.isLocal(dst)) res = { kind: 'local', dev: this.iface('lo')! };
+    else {
+      const r = this.routes.lookup(dst);
+      res = r ? { kind: 'unicast', route: r, dev: r.dev, nextHop: r.via ?? dst } : { kind: 'unreachable' };
+    }
+    this.routeResults.set(key, res);
+    return res;
   }
+  private routeResults = new Map<number, RouteResult>();
+  private routeResultsAt = -1;
+  private routeResultsAddr = -1;
 
   /** Source address for a packet to `dst` (the route's src, else inet_select_addr on the out device). */
   sourceFor(dst: Ip): Ip | undefined {

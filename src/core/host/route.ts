@@ -23,10 +23,13 @@ export class RouteTable {
   routes: Route[] = [];
   /** Lookups by destination since the last change (every forwarded packet looks up). */
   private cache = new Map<Ip, Route | null>();
+  /** Bumped on every change, so callers can cache what they derive from lookups. */
+  version = 0;
 
   /** Forget cached lookups: called on every change, including interface state. */
   invalidate(): void {
     this.cache.clear();
+    this.version++;
   }
 
   /** Longest prefix, then lowest metric, then first added; skips routes over downed interfaces. */
@@ -61,6 +64,7 @@ export class RouteTable {
     if (this.routes.some((x) => x.dst === dst && x.len === r.len && x.metric === r.metric)) return false;
     this.routes.push({ ...r, dst });
     this.cache.clear();
+    this.version++;
     return true;
   }
 
@@ -68,6 +72,7 @@ export class RouteTable {
     const gone = this.routes.filter(pred);
     this.routes = this.routes.filter((r) => !pred(r));
     this.cache.clear();
+    this.version++;
     return gone;
   }
 
