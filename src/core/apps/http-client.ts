@@ -12,7 +12,7 @@ import type { AppData } from '../net/packet';
 import type { Host } from '../host/host';
 import type { TcpError, TcpHandlers, TcpSocket } from '../host/tcp';
 import type { Timer } from '../sim/engine';
-import { httpRequest } from './http';
+import { httpRequest, httpRootRequest } from './http';
 
 export type HttpError = TcpError | 'no-route' | 'deadline' | 'empty-reply';
 
@@ -59,7 +59,8 @@ class HttpRequest implements TcpHandlers {
 
   onConnected(s: TcpSocket): void {
     this.tConnected = this.host.world.now;
-    const req = httpRequest(ipStr(s.remote), this.path);
+    const host = ipStr(s.remote);
+    const req = this.path === undefined || this.path === '/' ? httpRootRequest(host) : httpRequest(host, this.path);
     s.send(req.data, req.len);
   }
 

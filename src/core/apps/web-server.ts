@@ -12,6 +12,7 @@ import type { Host } from '../host/host';
 import type { TcpHandlers, TcpListener, TcpSocket } from '../host/tcp';
 import type { Rng } from '../sim/random';
 import { httpResponse } from './http';
+import type { AppData } from '../net/packet';
 
 export type ServiceTime = { dist: 'const' | 'exp' | 'uniform'; meanMs: number };
 
@@ -44,6 +45,18 @@ export class WebServer {
   ) {
     this.rng = host.world.random.get(`web:${host.name}`);
   }
+
+  /** The index page as a message: immutable, so built once per body (the address may change). */
+  private response(): { data: AppData; len: number } {
+    const v = this.host.addrVersion;
+    if (!this.cached || this.cachedAt !== v) {
+      this.cached = httpResponse(200, `${this.body}\n`);
+      this.cachedAt = v;
+    }
+    return this.cached;
+  }
+  private cached: { data: AppData; len: number } | undefined;
+  private cachedAt = -1;
 
   get body(): string {
     if (this.config.body !== undefined) return this.config.body;
@@ -116,7 +129,7 @@ export class WebServer {
       return;
     }
     if (this.condition !== 'running') return;
-    const r = httpResponse(200, `${this.body}\n`);
+    const r = this.response();
     job.send(r.data, r.len);
     this.served++;
     this.pump();
