@@ -280,6 +280,12 @@ export class Host {
       this.drop('martian', 'packet on lo for a non-local address', { ip: pkt });
       return;
     }
+    if (!local && isMulticast(dst)) {
+      // No multicast routing (no mrouted / pimd): a group this host has not joined is not
+      // forwarded, whatever ip_forward says (ip_route_input_mc is never reached).
+      this.drop('not-for-us', `${this.name} has not joined ${ipStr(dst)} and does not route multicast`, { ip: pkt });
+      return;
+    }
     if (local) {
       if (dev.kind !== 'loopback' && !isMulticast(dst) && !this.sourceOk(dev, pkt)) return;
       const p = this.hooks.run('localIn', pkt, dev);

@@ -15,6 +15,7 @@ export type DropReason =
   | 'link-loss'
   | 'host-off'
   | 'not-forwarding'
+  | 'not-for-us'
   | 'no-route'
   | 'rp-filter'
   | 'ttl-exceeded'
