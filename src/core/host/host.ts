@@ -23,6 +23,9 @@ import { TcpStack } from './tcp';
 import { UdpStack } from './udp';
 import { IcmpLimiter } from './icmp-limit';
 
+/** The options of a plain `output` call, shared (no object per packet). */
+const NO_OUT_OPTS: { dev?: Iface } = Object.freeze({});
+
 export type ProtoHandler = (pkt: Ipv4, dev: Iface) => void;
 
 export type RouteResult =
@@ -431,7 +434,7 @@ export class Host {
   // ---------------------------------------------------------------- output path
 
   /** ip_local_out for a packet built by this host (TCP, UDP, ICMP, VRRP...). */
-  output(pkt0: Ipv4, opts: { dev?: Iface } = {}): boolean {
+  output(pkt0: Ipv4, opts: { dev?: Iface } = NO_OUT_OPTS): boolean {
     if (!this.powered) return false;
     this.counters.outRequests++;
     if (opts.dev && isMulticast(pkt0.dst)) {

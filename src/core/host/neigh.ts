@@ -57,6 +57,10 @@ export class NeighTable {
   private byDev = new Map<Iface, Map<number, Neigh>>();
   private reachableTime = 0;
   private reachableDrawnAt = -Infinity;
+  /** The entry `output` found last (a host sends most packets to one next hop: its gateway). */
+  private lastDev: Iface | undefined;
+  private lastKey = 0;
+  private lastN: Neigh | undefined;
 
   constructor(private readonly host: NeighOwner) {}
 
@@ -72,6 +76,7 @@ export class NeighTable {
   }
 
   flush(dev?: Iface): void {
+    this.lastN = undefined;
     for (const [d, m] of this.byDev) {
       if (dev && d !== dev) continue;
       for (const n of m.values()) n.timer?.cancel();
@@ -82,6 +87,7 @@ export class NeighTable {
   delete(dev: Iface, ip: Ip): boolean {
     const n = this.byDev.get(dev)?.get(ip | 0);
     if (!n) return false;
+    this.lastN = undefined;
     n.timer?.cancel();
     this.byDev.get(dev)!.delete(ip | 0);
     return true;
@@ -96,9 +102,13 @@ export class NeighTable {
 
   /** Send `pkt` to next hop `ip` on `dev`, resolving it first if needed (neigh_resolve_output). */
   output(dev: Iface, ip: Ip, pkt: Ipv4): void {
-    let n = this.byDev.get(dev)?.get(ip | 0);
+    const key = ip | 0;
+    let n = this.lastN !== undefined && this.lastDev === dev && this.lastKey === key ? this.lastN : this.byDev.get(dev)?.get(key);
     if (n) this.refresh(n);
     if (!n) n = this.create(dev, ip);
+    this.lastDev = dev;
+    this.lastKey = key;
+    this.lastN = n;
     switch (n.state) {
       case 'REACHABLE':
       case 'PERMANENT':
@@ -190,6 +200,7 @@ export class NeighTable {
       m = new Map();
       this.byDev.set(dev, m);
     }
+    this.lastN = undefined;
     const n: Neigh = { ip, dev, mac: undefined, state: 'FAILED', updated: -Infinity, confirmed: -Infinity, probes: 0, queue: [], timer: undefined };
     m.set(ip | 0, n);
     return n;

@@ -136,9 +136,9 @@ export class TcpSocket {
   private srtt = 0;
   /** OPT_* bits: offered (SYN_SENT) or agreed (from the handshake on). */
   private opts = 0;
-  /** Added to the millisecond clock for TS val (0 with tcp_timestamps=2). */
+  /** Added to the millisecond clock for TS val (0 with tcp_timestamps=2). Signed 32-bit, as the sequence numbers. */
   private tsOff = 0;
-  /** ts_recent: the peer's last TS val, echoed as TS ecr. */
+  /** ts_recent: the peer's last TS val, echoed as TS ecr. Signed 32-bit (unsigned on the wire). */
   private tsRecent = 0;
   /** Our receive window as sent in the SYN / SYN-ACK, unscaled. */
   private rcvWnd = WIN_SYN;
@@ -171,10 +171,10 @@ export class TcpSocket {
     if ((sc.get('net.ipv4.tcp_sack') ?? 1) !== 0 && (peerSyn === undefined || peerSyn.sackOk === true)) o |= OPT_SACK;
     if ((sc.get('net.ipv4.tcp_window_scaling') ?? 1) !== 0 && (peerSyn === undefined || peerSyn.wscale !== undefined)) o |= OPT_WSCALE;
     this.opts = o;
-    this.tsOff = tsMode === 1 ? mix32(this.iss ^ 0x5bd1e995) : 0;
+    this.tsOff = tsMode === 1 ? i32(mix32(this.iss ^ 0x5bd1e995)) : 0;
     if (peerSyn !== undefined) {
       this.rcvWnd = initialWindow(MSS - (o & OPT_TS ? TS_ALIGNED : 0));
-      if (peerSyn.ts !== undefined && o & OPT_TS) this.tsRecent = peerSyn.ts.val;
+      if (peerSyn.ts !== undefined && o & OPT_TS) this.tsRecent = i32(peerSyn.ts.val);
       this.sndMss = Math.min(MSS, peerSyn.mss ?? MSS) - (o & OPT_TS ? TS_ALIGNED : 0);
     }
   }
@@ -247,32 +247,48 @@ export class TcpSocket {
 
   /** Transmit a segment of ours (also used for retransmission). */
   xmit(seg: Seg): void {
-    const syn = (seg.flags & SYN) !== 0;
-    const withAck = (seg.flags & ACK) !== 0;
+    this.xmitSeg(seg.seq, seg.flags, seg.plen, seg.data);
+  }
+
+  private xmitSeg(seq: number, flags: number, plen: number, data: AppData | undefined): void {
+    const syn = (flags & SYN) !== 0;
+    const withAck = (flags & ACK) !== 0;
     const o = this.opts;
+    if (!syn && o & OPT_TS) {
+      // The common case after the handshake, built as one literal: the same fields in the
+      // same order as the general path below, without adding properties one by one.
+      const ack = withAck ? u32(this.rcvNxt) : 0;
+      const win = this.winField();
+      const ts = { val: this.tsVal(), ecr: withAck ? u32(this.tsRecent) : 0 };
+      const t: Tcp = data
+        ? { kind: 'tcp', sport: this.lport, dport: this.rport, seq: u32(seq), ack, flags, win, plen, ts, data }
+        : { kind: 'tcp', sport: this.lport, dport: this.rport, seq: u32(seq), ack, flags, win, plen, ts };
+      this.stack.emit(this.local, this.remote, t);
+      return;
+    }
     const tcp: { -readonly [K in keyof Tcp]: Tcp[K] } = {
       kind: 'tcp',
       sport: this.lport,
       dport: this.rport,
-      seq: u32(seg.seq),
+      seq: u32(seq),
       ack: withAck ? u32(this.rcvNxt) : 0,
-      flags: seg.flags,
+      flags,
       // tcp_transmit_skb: a SYN's window is never scaled; later ones are (RST included).
       win: syn ? this.rcvWnd : this.winField(),
-      plen: seg.plen,
+      plen,
     };
     if (syn) {
       tcp.mss = MSS;
       if (o & OPT_SACK) tcp.sackOk = true;
       if (o & OPT_WSCALE) tcp.wscale = RCV_WSCALE;
     }
-    if (o & OPT_TS) tcp.ts = { val: this.tsVal(), ecr: withAck ? this.tsRecent : 0 };
-    if (seg.data) tcp.data = seg.data;
+    if (o & OPT_TS) tcp.ts = { val: this.tsVal(), ecr: withAck ? u32(this.tsRecent) : 0 };
+    if (data) tcp.data = data;
     this.stack.emit(this.local, this.remote, tcp);
   }
 
   sendAck(): void {
-    this.xmit({ seq: this.sndNxt, flags: ACK, plen: 0 });
+    this.xmitSeg(this.sndNxt, ACK, 0, undefined);
   }
 
   private queueSeg(seg: Seg): void {
@@ -342,7 +358,7 @@ export class TcpSocket {
         // What the SYN-ACK agreed to, of what our SYN offered (tcp_rcv_synsent_state_process).
         let o = this.opts;
         if (t.ts === undefined) o &= ~OPT_TS;
-        else this.tsRecent = t.ts.val;
+        else this.tsRecent = i32(t.ts.val);
         if (t.sackOk !== true) o &= ~OPT_SACK;
         if (t.wscale === undefined) o &= ~OPT_WSCALE;
         this.opts = o;
@@ -363,7 +379,7 @@ export class TcpSocket {
     }
     // tcp_replace_ts_recent: remember the peer's clock from segments that are not ahead of us.
     if (t.ts !== undefined && this.opts & OPT_TS && !before(this.rcvNxt, tseq) && !before(t.ts.val, this.tsRecent)) {
-      this.tsRecent = t.ts.val;
+      this.tsRecent = i32(t.ts.val);
     }
     if (flags & RST) {
       // Accept a reset only inside the window (RFC 5961 simplified to "at rcv_nxt or later").
@@ -500,10 +516,14 @@ export class TcpSocket {
 
   private armWait(us: number): void {
     this.waitTimer?.cancel();
-    this.waitTimer = this.stack.host.after(us, () => {
-      this.waitTimer = undefined;
-      this.finish(this.state === 'FIN_WAIT2' ? undefined : undefined);
-    });
+    // One shared callback with the socket as its argument: no closure per TIME_WAIT socket.
+    this.waitTimer = this.stack.host.world.engine.afterWith(us, onWait, this);
+  }
+
+  /** @internal the FIN_WAIT2 / TIME_WAIT timer fired. */
+  waitFired(): void {
+    this.waitTimer = undefined;
+    this.finish();
   }
 
   private cancelRto(): void {
@@ -563,6 +583,10 @@ export class TcpSocket {
 
 function onRto(s: TcpSocket): void {
   s.rtoFired();
+}
+
+function onWait(s: TcpSocket): void {
+  s.waitFired();
 }
 
 export class TcpStack {

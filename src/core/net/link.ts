@@ -32,6 +32,39 @@ class Lost {
   constructor(readonly frame: Frame) {}
 }
 
+/**
+ * A FIFO of frames in flight: a ring buffer (Array#shift would move the whole array on
+ * every arrival). It grows by doubling and never shrinks; a cable rarely holds many frames.
+ */
+class Flight {
+  private items: (Frame | Lost | undefined)[] = new Array(8).fill(undefined);
+  private head = 0;
+  private n = 0;
+
+  push(f: Frame | Lost): void {
+    let items = this.items;
+    if (this.n === items.length) {
+      const cap = items.length;
+      const grown: (Frame | Lost | undefined)[] = new Array(cap * 2).fill(undefined);
+      for (let i = 0; i < cap; i++) grown[i] = items[(this.head + i) & (cap - 1)];
+      this.items = items = grown;
+      this.head = 0;
+    }
+    items[(this.head + this.n) & (items.length - 1)] = f;
+    this.n++;
+  }
+
+  shift(): Frame | Lost | undefined {
+    if (this.n === 0) return undefined;
+    const items = this.items;
+    const f = items[this.head];
+    items[this.head] = undefined;
+    this.head = (this.head + 1) & (items.length - 1);
+    this.n--;
+    return f;
+  }
+}
+
 export const DEFAULT_LINK: LinkParams = { latency: 100, bandwidth: 1_000_000_000, lossPct: 0 };
 
 /** Frames queued beyond this much transmit time are dropped (a txqueuelen of ~1000 at 1 Gb/s). */
@@ -47,8 +80,8 @@ export class Link {
    * arrive in the order they were sent: one shared arrival callback per direction pops
    * the next one, and sending a frame allocates no closure.
    */
-  private flightAB: (Frame | Lost)[] = [];
-  private flightBA: (Frame | Lost)[] = [];
+  private flightAB = new Flight();
+  private flightBA = new Flight();
   private readonly arriveAB = () => this.arrive(this.flightAB, this.b);
   private readonly arriveBA = () => this.arrive(this.flightBA, this.a);
   txFrames = 0;
@@ -99,7 +132,7 @@ export class Link {
     return 'sent';
   }
 
-  private arrive(q: (Frame | Lost)[], to: Port): void {
+  private arrive(q: Flight, to: Port): void {
     const f = q.shift();
     if (f instanceof Lost) {
       const trace = this.world.trace;
