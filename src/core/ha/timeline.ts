@@ -2,7 +2,7 @@
  * A failover timeline for every failure in a run, from the trace and the command log: when
  * the failure happened, the first failed health check, detection (checker down / VRRP
  * advert timeout), the IPVS change, the VRRP transition and its gratuitous ARPs, the repair
- * and the recovery — and the client requests that failed in the window.
+ * and the recovery — and the client requests that failed in between.
  *
  * Record from the start of a run (`new TimelineRecorder(lab)` before `advance`), then
  * `incidents()` or `format()`.
